@@ -1,0 +1,100 @@
+"""Reading article files: UTF-8 text, an optional `date YYYY-MM-DD` first line."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import UsageError
+
+_HEADER = re.compile(r"^date\s+(\S+)\s*$", re.IGNORECASE)
+_HTML = re.compile(r"^\s*(<!doctype html|<html)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article body and its publication date, if known."""
+
+    text: str
+    published: date | None = None
+    source: str = "<text>"
+
+
+def parse_date(value: str, source: str = "--date") -> date:
+    """Parse a YYYY-MM-DD publication date or raise a UsageError naming ``source``."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{source}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2017-06-08"
+        ) from None
+
+
+def parse_article(text: str, source: str = "<text>") -> Article:
+    """Split an optional `date YYYY-MM-DD` header from the body."""
+    first, _, rest = text.partition("\n")
+    match = _HEADER.match(first.strip())
+    if match:
+        published = parse_date(match.group(1), f"{source}: date header")
+        body = rest
+    elif first.strip().lower().startswith("date ") or first.strip().lower() == "date":
+        raise UsageError(
+            f"{source}: malformed date header {first.strip()!r}; "
+            "the first line must be `date YYYY-MM-DD` or part of the article"
+        )
+    else:
+        published, body = None, text
+    if _HTML.match(body):
+        body = _html_to_text(body, source)
+    body = body.strip()
+    if not body:
+        raise UsageError(f"{source}: the article is empty; give a file with the article's text")
+    return Article(text=body, published=published, source=source)
+
+
+def _html_to_text(html: str, source: str) -> str:
+    try:
+        import trafilatura
+    except ImportError:
+        raise UsageError(
+            f"{source} is HTML; install the html extra (pip install 'summarizer[html]') "
+            "or save the article as plain text"
+        ) from None
+    text = trafilatura.extract(html, include_comments=False, include_tables=False)
+    if not text:
+        raise UsageError(f"{source}: no article text found in this HTML page; save it as plain text")
+    return text
+
+
+def read_article(path: str | Path) -> Article:
+    """Read an article from a path, or from stdin for ``-``; bad files raise UsageError."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        source = "<stdin>"
+    else:
+        p = Path(path)
+        source = str(p)
+        if not p.exists():
+            raise UsageError(f"{source}: no such file; check the path")
+        if p.is_dir():
+            raise UsageError(f"{source} is a directory; give the path of an article file")
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{source}: cannot read the file ({exc.strerror}); check its permissions") from None
+    if b"\x00" in data[:8192]:
+        raise UsageError(f"{source} looks binary; give a plain UTF-8 text article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{source} is not UTF-8 (bad byte at offset {exc.start}); convert it, e.g. iconv -t UTF-8"
+        ) from None
+    if not text.strip():
+        raise UsageError(f"{source} is empty; give a file with the article's text")
+    return parse_article(text, source)

@@ -1,0 +1,92 @@
+"""llama.cpp in-process (llama-cpp-python). The model loads once per process."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+
+DEFAULT_N_CTX = 8192
+_LOADED: dict[tuple[str, int], Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def _load(path: Path, n_ctx: int) -> Any:
+    key = (str(path), n_ctx)
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise UsageError(
+                    "the local model needs llama-cpp-python: pip install 'summarizer[local]', "
+                    "or pick an endpoint with --model openai/NAME"
+                ) from None
+            threads = int(os.environ.get("SUMMARIZER_THREADS", "0")) or os.cpu_count() or 2
+            try:
+                _LOADED[key] = Llama(
+                    model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_batch=512,
+                    verbose=False, seed=0,
+                )
+            except (ValueError, RuntimeError) as exc:
+                raise UsageError(f"{path}: llama.cpp cannot load it ({exc}); give a valid .gguf file") from None
+        return _LOADED[key]
+
+
+def llama_response_format(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Translate OpenAI's json_schema response_format into the form llama.cpp constrains on.
+
+    llama-cpp-python 0.3.x applies a grammar only for ``{"type": "json_object", "schema": ...}``
+    and silently ignores ``{"type": "json_schema", ...}``, which instructor sends.
+    """
+    if not response_format:
+        return response_format
+    if response_format.get("type") == "json_schema":
+        schema = response_format.get("json_schema", {}).get("schema")
+        return {"type": "json_object", "schema": schema} if schema else {"type": "json_object"}
+    return response_format
+
+
+class LocalBackend:
+    """Qwen2.5-Coder (or any GGUF) run in this process; calls are serialized."""
+
+    def __init__(self, path: Path, n_ctx: int | None = None) -> None:
+        self.path = path
+        self.n_ctx = n_ctx or int(os.environ.get("SUMMARIZER_N_CTX", DEFAULT_N_CTX))
+        self.model = path.stem
+        self.label = f"local:{path.name}"
+        self._lock = threading.Lock()
+
+    @property
+    def llama(self) -> Any:
+        return _load(self.path, self.n_ctx)
+
+    def count_tokens(self, messages: list[dict[str, str]]) -> int:
+        text = "".join(m["content"] for m in messages)
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False)) + 8 * len(messages)
+
+    def check_fits(self, messages: list[dict[str, str]], max_tokens: int) -> None:
+        needed = self.count_tokens(messages)
+        budget = self.n_ctx - max_tokens
+        if needed > budget:
+            raise UsageError(
+                f"the article is too long for the local model: the prompt is {needed} tokens and "
+                f"the context window leaves {budget} (n_ctx {self.n_ctx} minus {max_tokens} for the answer); "
+                "shorten the article, raise SUMMARIZER_N_CTX, or use a larger model with --model"
+            )
+
+    def send(self, request: dict[str, Any]) -> dict[str, Any]:
+        kwargs = {
+            "messages": request["messages"],
+            "max_tokens": request.get("max_tokens"),
+            "temperature": request.get("temperature", 0.0),
+            "response_format": llama_response_format(request.get("response_format")),
+            "seed": request.get("seed", 0),
+        }
+        with self._lock:
+            response = self.llama.create_chat_completion(**kwargs)
+        response.setdefault("model", self.model)
+        return response

@@ -1,0 +1,17 @@
+"""Shared rich consoles: stdout for results, stderr for progress and messages."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.console import Console
+
+
+@lru_cache(maxsize=1)
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@lru_cache(maxsize=1)
+def out_console() -> Console:
+    return Console(highlight=False)

@@ -1,0 +1,406 @@
+"""Resolve an article's own words for a time to an ISO value (see :mod:`.isodates`).
+
+Words are read against the publication date, in the future sense unless the
+optional context sentence reads as past tense. A table of small regex rules
+is tried in order and the first that yields a value wins; dateparser reads
+numeric dates ("12/25/2019", month first). Choices where wording is ambiguous:
+
+* Precision is kept: "mid-July", "early/late/end of July" are ``YYYY-07``;
+  "first/second half of June" are the days 1-15 / 16-end.
+* "in two weeks", "in 10 days", "two weeks from now" are the day published+N
+  ("in three months" that month, "in two years" that year); "within two weeks",
+  "in/over the next 10 days" are ``published/published+N``; "over three days"
+  is the three days starting on the publication day.
+* Seasons are meteorological month intervals, "summer" = ``YYYY-06/YYYY-08``,
+  winter ``YYYY-12/YYYY+1-02``: "this summer" is the publication year's, "next
+  summer" the one after, a bare "summer" the first not ended before publication.
+* Quarters and halves of a year are month intervals: "Q3" = ``YYYY-07/YYYY-09``.
+* "next Tuesday" is the first Tuesday after publication; "Tuesday" is the one
+  on or after it (on or before it in the past sense); weeks run Monday-Sunday.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+
+from . import isodates
+from .textnorm import normalize
+
+_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])")
+_DAY = r"\d{1,2}(?!\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]|2\d)\d{2}(?!\d)"
+_SEP = r"\s*(?:-|to|through|thru|until|till|and)\s*"
+_M1, _M2 = rf"(?P<m1>{_MON})", rf"(?P<m2>{_MON})"
+_D1, _D2 = rf"(?P<d1>{_DAY})", rf"(?P<d2>{_DAY})"
+_Y1, _Y2 = rf"(?:,?\s*(?P<y1>{_YEAR}))?", rf"(?:,?\s*(?P<y2>{_YEAR}))?"
+_OF = r"\s+(?:of\s+)?"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "a couple of": 2, "two": 2, "three": 3, "four": 4,
+            "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "eleven": 11, "twelve": 12}
+_NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "latter": 2, "third": 3, "3rd": 3,
+            "fourth": 4, "4th": 4, "final": 4, "last": 4}
+_SHIFT = {"this": 0, "the": 0, "current": 0, "next": 1, "coming": 1, "following": 1,
+          "the coming": 1, "the next": 1, "the following": 1, "last": -1, "past": -1}
+_MAY_AFTER = {"in", "of", "early", "late", "mid", "mid-", "since", "until", "by", "from",
+              "before", "after", "during", "this", "next", "last", "end"}
+_DAY_OFFSETS = {"the day after tomorrow": 2, "tomorrow": 1, "yesterday": -1,
+                "the day before yesterday": -2}
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_FUTURE_CUES = re.compile(
+    r"\b(?:will|would|shall|'ll|to be|is to|are to|due|scheduled|expected|planned|plans?|slated"
+    r"|set to|set for|going to|upcoming|until|till|from now|next|coming|ahead|later)\b")
+_PAST_CUES = re.compile(
+    r"\b(?:was|were|had|did|ago|last|earlier|yesterday|came|went|met|held|took|began|said|told"
+    r"|gave|made|saw|spoke|won|lost|announced|visited|arrived|returned|signed|reported|agreed|voted"
+    r"|ended|testified|opened|closed|started|released|decided|hosted|discussed|rejected)\b")
+_CLAUSE_EDGE = re.compile(r"[,;:()!?]|\.\s|\b(?:and|but|which|who|whom|that|while|because)\b")
+_CONTEXT_MONTH = re.compile(rf"\b(?:in|of|on)\s+(?P<m1>{_MON})|\b(?P<m2>{_MON})\s+(?:the\s+)?\d")
+
+Span = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """What a rule needs besides its match: the publication date, tense, context."""
+
+    published: date
+    future: bool
+    context: str
+
+
+def _month_no(token: str) -> int:
+    return ("jan", "feb", "mar", "apr", "may", "jun",
+            "jul", "aug", "sep", "oct", "nov", "dec").index(token[:3]) + 1
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _format(span: Span | None, pattern: str = "%Y-%m-%d") -> str | None:
+    """A span as one value, or as an interval when its ends differ; None for none."""
+    if span is None:
+        return None
+    start, end = (d.strftime(pattern) for d in span)
+    return start if start == end else f"{start}/{end}"
+
+
+def _pick(build: Callable[[int], Span], ctx: _Ctx, around: int) -> Span | None:
+    """Return ``build(k)`` for the ``k`` near ``around`` that fits the tense.
+
+    Future sense: the first span not ended before publication; past sense:
+    the last span started on or before it. A ``k`` where ``build`` raises
+    ValueError (Feb 29, June 31) is skipped.
+    """
+    steps = range(around - 1, around + 5) if ctx.future else range(around + 1, around - 5, -1)
+    for k in steps:
+        try:
+            start, end = build(k)
+        except ValueError:
+            continue
+        if (end >= ctx.published) if ctx.future else (start <= ctx.published):
+            return start, end
+    return None
+
+
+def _month_span(m: re.Match, ctx: _Ctx, first: int = 1, last: int = 31) -> Span | None:
+    """Days ``first..last`` of the matched month (``first`` < 0 counts from its end)."""
+    month = _month_no(m.group("m1"))
+
+    def build(year: int) -> Span:
+        end = _last_day(year, month)
+        start = end + timedelta(days=first + 1) if first < 0 else date(year, month, first)
+        return start, end.replace(day=min(last, end.day))
+
+    return build(int(m.group("y1"))) if m.group("y1") else _pick(build, ctx, ctx.published.year)
+
+
+def _explicit_dates(m: re.Match, ctx: _Ctx) -> str | None:
+    """A day or a range of days named by month and day, the year given or inferred."""
+    g = {k: v for k, v in m.groupdict().items() if v}
+    m1, d1 = _month_no(g["m1"]), int(re.match(r"\d+", g["d1"]).group())
+    d2 = int(re.match(r"\d+", g["d2"]).group()) if "d2" in g else d1
+    m2 = _month_no(g["m2"]) if "m2" in g else m1 % 12 + 1 if d2 < d1 else m1
+    wraps = (m2, d2) < (m1, d1)
+    if "y1" in g or "y2" in g:
+        y1 = int(g["y1"]) if "y1" in g else int(g["y2"]) - wraps
+        y2 = int(g["y2"]) if "y2" in g else y1 + wraps
+        try:
+            return _format((date(y1, m1, d1), date(y2, m2, d2)))
+        except ValueError:
+            return None
+    span = _pick(lambda y: (date(y, m1, d1), date(y + wraps, m2, d2)), ctx, ctx.published.year)
+    return _format(span)
+
+
+def _month_part(m: re.Match, ctx: _Ctx) -> str | None:
+    """Halves (days 1-15, 16-end) and weeks (1-7, ..., the last seven) of a month."""
+    which, unit = m.group("n"), m.group("unit")
+    if unit == "half":
+        first, last = (1, 15) if _ORDINAL[which] == 1 else (16, 31)
+    else:
+        week = _ORDINAL[which]
+        first, last = (-7, 31) if which in ("last", "final") else (7 * week - 6, 7 * week)
+    return _format(_month_span(m, ctx, first, last))
+
+
+def _month(m: re.Match, ctx: _Ctx) -> str | None:
+    """A month name, with "early", "mid-", "late", "end of" and the like ignored."""
+    before = m.string[: m.start()].split()[-1:]
+    if m.group("m1") == "may" and not m.group("y1") and before and before[0] not in _MAY_AFTER:
+        return None  # "may" the verb
+    return _format(_month_span(m, ctx), "%Y-%m")
+
+
+def _named_year(m: re.Match, ctx: _Ctx) -> int | None:
+    """The year a match names: "2014", "next year"; None if it names none."""
+    g = m.groupdict()
+    if g.get("y"):
+        return int(g["y"])
+    return None if g.get("rel") is None else ctx.published.year + _SHIFT.get(g["rel"], 0)
+
+
+def _year_part(start_month: int, months: int, year: int | None, ctx: _Ctx) -> str | None:
+    """``months`` months from ``start_month`` of ``year``, or of the year fitting the tense."""
+    def build(y: int) -> Span:
+        end = _add_months(date(y, start_month, 1), months - 1)
+        return date(y, start_month, 1), _last_day(end.year, end.month)
+
+    return _format(build(year) if year else _pick(build, ctx, ctx.published.year), "%Y-%m")
+
+
+def _year_fraction(m: re.Match, ctx: _Ctx) -> str | None:
+    """"first half of 2020" -> months 01-06; "Q3", "third quarter" -> months 07-09."""
+    index = int(m.group("n")) if m.group("n").isdigit() else _ORDINAL[m.group("n")]
+    size = 6 if m.groupdict().get("unit") == "half" else 3
+    if size * index > 12:
+        return None
+    return _year_part(size * (index - 1) + 1, size, _named_year(m, ctx), ctx)
+
+
+def _season(m: re.Match, ctx: _Ctx) -> str | None:
+    """A season as a month interval; see the module docstring for which one."""
+    name, rel, year = m.group("s"), m.group("rel"), m.group("y")
+    if name == "fall" and not (rel or year):
+        return None  # "fall" the verb
+    first = _SEASONS[name]
+    if not year and rel not in (None, "the"):
+        in_winter = first == 12 and ctx.published.month <= 2
+        year = ctx.published.year - in_winter + _SHIFT[rel]
+    return _year_part(first, 3, int(year) if year else None, ctx)
+
+
+def _year(m: re.Match, ctx: _Ctx) -> str:
+    return str(_named_year(m, ctx) or ctx.published.year)
+
+
+def _day_of_month(m: re.Match, ctx: _Ctx) -> str | None:
+    """"the 14th": its month is named after it, in the context, or is a near one."""
+    day, rel = int(m.group("d1")), m.group("rel")
+    named = None if rel else _CONTEXT_MONTH.search(ctx.context)
+    if named:
+        month = _month_no(named.group("m1") or named.group("m2"))
+        return _format(_pick(lambda y: (date(y, month, day),) * 2, ctx, ctx.published.year))
+
+    def build(k: int) -> Span:
+        month = _add_months(ctx.published.replace(day=1), k)
+        return (date(month.year, month.month, day),) * 2
+
+    try:
+        return _format(_pick(build, ctx, 0) if rel is None else build(_SHIFT[rel]))
+    except ValueError:  # "the 31st of next month" in a short month
+        return None
+
+
+def _relative_day(m: re.Match, ctx: _Ctx) -> str:
+    return (ctx.published + timedelta(days=_DAY_OFFSETS.get(m.group("w"), 0))).isoformat()
+
+
+def _monday(day: date, weeks: int = 0) -> date:
+    return day - timedelta(days=day.weekday()) + timedelta(weeks=weeks)
+
+
+def _weekday(m: re.Match, ctx: _Ctx) -> str:
+    """A weekday: in a named week, strictly after/before publication, or nearest."""
+    target, rel, week = _WEEKDAYS.index(m.group("wd")), m.group("rel"), m.group("week")
+    if week:
+        return (_monday(ctx.published, _SHIFT[week]) + timedelta(days=target)).isoformat()
+    ahead = (target - ctx.published.weekday()) % 7
+    if rel in ("next", "coming"):
+        offset = ahead or 7
+    elif rel in ("last", "past"):
+        offset = ahead - 7 if ahead else -7
+    else:
+        offset = ahead if ctx.future or rel == "this" or not ahead else ahead - 7
+    return (ctx.published + timedelta(days=offset)).isoformat()
+
+
+def _relative_period(m: re.Match, ctx: _Ctx) -> str | None:
+    """"this/next/last week|weekend|month|quarter|year"; "later this week" starts today."""
+    shift, unit, today = _SHIFT[m.group("rel")], m.group("unit"), ctx.published
+    if unit in ("month", "quarter"):
+        size = 1 if unit == "month" else 3
+        start = date(today.year, today.month - (today.month - 1) % size, 1)
+        start = _add_months(start, size * shift)
+        return _format((start, _add_months(start, size - 1)), "%Y-%m")
+    if unit == "year":
+        return str(today.year + shift)
+    monday = _monday(today, shift)
+    start = monday + timedelta(days=5) if unit == "weekend" else monday
+    if m.group("later") and shift == 0:
+        start = max(start, today)
+    return _format((start, monday + timedelta(days=6)))
+
+
+def _shift(day: date, n: int, unit: str) -> date:
+    if unit in ("month", "year"):
+        return _add_months(day, n * (12 if unit == "year" else 1))
+    return day + timedelta(days=n * {"day": 1, "week": 7, "fortnight": 14}[unit])
+
+
+def _duration(m: re.Match, ctx: _Ctx) -> str | None:
+    """Durations from publication; see the module docstring for the readings."""
+    n = _NUMBERS.get(m.group("n")) or int(m.group("n"))
+    unit, kind, today = m.group("unit"), m.group("kind"), ctx.published
+    if kind == "over":
+        return _format((today, _shift(today, n, unit) - timedelta(days=1)))
+    if kind not in ("in", "after", "from now", "hence", "later", "ago"):
+        return _format((today, _shift(today, n, unit)))
+    point = _shift(today, -n if kind == "ago" else n, unit)
+    return {"month": point.strftime("%Y-%m"), "year": str(point.year)}.get(unit, point.isoformat())
+
+
+@lru_cache(maxsize=256)
+def _parser(published: date, future: bool) -> DateDataParser:
+    settings = {"RELATIVE_BASE": datetime(published.year, published.month, published.day),
+                "PREFER_DATES_FROM": "future" if future else "past",
+                "RETURN_AS_TIMEZONE_AWARE": False}
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _numeric(m: re.Match, ctx: _Ctx) -> str | None:
+    """Numeric dates ("12/25/2019", "25.12.2019", month first) are left to dateparser."""
+    data = _parser(ctx.published, ctx.future).get_date_data(m.group())
+    return data.date_obj.date().isoformat() if data.date_obj else None
+
+
+def _iso(m: re.Match, ctx: _Ctx) -> str | None:
+    return m.group() if isodates.is_valid(m.group()) else None
+
+
+_ISO_PART = r"\d{4}-\d{2}(?:-\d{2})?"
+_UNIT = r"(?P<unit>day|week|fortnight|month|year)s?\b"
+_WHICH = (r"(?P<rel>this|next|last|the coming|the next|the following|coming|following|current"
+          r"|past|the)")
+_YEAR_REF = rf"\s+of\s+(?:{_WHICH}\s+year|(?P<y>{_YEAR}))"
+# Order matters: the first rule that yields a value wins, so stated dates come
+# before month names, and month names before relative words and bare years.
+_RULES: list[tuple[re.Pattern[str], Callable[[re.Match, _Ctx], str | None]]] = [
+    (re.compile(p), handler) for p, handler in (
+        (rf"(?<![\d/]){_ISO_PART}(?:/{_ISO_PART})?(?![\d/])", _iso),
+        (r"(?<![\d/.])(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}"
+         r"|\d{4}/\d{1,2}/\d{1,2})(?![\d/]|\.\d)", _numeric),
+        (rf"\b{_M1}\s+{_D1}{_Y1}{_SEP}{_M2}\s+{_D2}{_Y2}", _explicit_dates),
+        (rf"\b{_D1}{_OF}{_M1}{_Y1}{_SEP}{_D2}{_OF}{_M2}{_Y2}", _explicit_dates),
+        (rf"\b{_M1}\s+{_D1}{_SEP}{_D2}{_Y2}", _explicit_dates),
+        (rf"\b{_D1}{_SEP}{_D2}{_OF}{_M1}{_Y2}", _explicit_dates),
+        (rf"\b(?P<n>first|second|third|fourth|1st|2nd|3rd|4th|last|final|latter)"
+         rf" (?P<unit>half|week) of {_M1}{_Y1}", _month_part),
+        (rf"\b(?P<n>first|second|1st|2nd|latter) (?P<unit>half){_YEAR_REF}", _year_fraction),
+        (rf"\b(?P<n>first|second|third|fourth|1st|2nd|3rd|4th|final|last(?= quarter of))"
+         rf" quarter(?:{_YEAR_REF})?", _year_fraction),
+        (rf"\bq(?P<n>[1-4])\b(?:\s*(?:of\s+)?(?P<y>{_YEAR}))?", _year_fraction),
+        (rf"\b{_M1}\s+{_D1}\b(?!:){_Y1}", _explicit_dates),
+        (rf"\b(?:the\s+)?{_D1}{_OF}{_M1}{_Y1}", _explicit_dates),
+        (rf"\b(?:{_WHICH}\s+)?(?P<s>spring|summer|autumn|fall|winter)\b"
+         rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?",
+         _season),
+        (rf"\b{_M1}(?!\s*\d{{1,2}}\b){_Y1}", _month),
+        (r"\bthe (?P<d1>\d{1,2})(?:st|nd|rd|th)\b"
+         r"(?=\s*(?:$|[,.;)]|of (?P<rel>this|next|the) month))",
+         _day_of_month),
+        (r"\b(?P<w>the day after tomorrow|the day before yesterday|today|tonight|tomorrow"
+         r"|yesterday|this (?:morning|afternoon|evening))\b", _relative_day),
+        (rf"\b(?:(?P<rel>next|last|this|coming|past)\s+)?(?P<wd>{'|'.join(_WEEKDAYS)})\b"
+         rf"(?:\s+(?:of\s+)?(?P<week>this|next|last) week)?", _weekday),
+        (rf"\b(?P<later>later\s+)?{_WHICH}\s+(?P<unit>weekend|week|month|quarter|year)\b",
+         _relative_period),
+        (rf"\b(?P<kind>within(?: the next)?|in the (?:next|coming)|over the (?:next|coming)"
+         rf"|during the next|over|in|after)\s+{_NUM}\s+{_UNIT}(?!\s+ago)", _duration),
+        (rf"\b{_NUM}\s+{_UNIT}\s+(?P<kind>from now|hence|later|ago)\b", _duration),
+        (r"\b(?P<rel>)year[- ]end\b", _year),
+        (rf"\b(?P<y>{_YEAR})\b", _year),
+    )
+]
+
+
+def _is_future(text: str, context: str) -> bool:
+    """Future sense unless the clause around ``text`` in ``context`` reads as past.
+
+    ``text`` itself counts only for future cues ("until"); its past words
+    ("last", "ago") are read by the rules.
+    """
+    if _FUTURE_CUES.search(text) or not context:
+        return True
+    at, clause = context.find(text), context
+    if at >= 0:
+        edges = list(_CLAUSE_EDGE.finditer(context))
+        start = max((e.end() for e in edges if e.end() <= at), default=0)
+        end = min((e.start() for e in edges if e.start() >= at + len(text)), default=len(context))
+        clause = f"{context[start:at]} {context[at + len(text):end]}"
+    return bool(_FUTURE_CUES.search(clause)) or not _PAST_CUES.search(clause)
+
+
+def resolve(when_text: str | None, published: date, context: str | None = None) -> str | None:
+    """Resolve an article's words for a time to an ISO value, or None.
+
+    Args:
+        when_text: the article's own words, e.g. "due in the first half of June".
+            Leading words such as "on", "due in the", "until" need no stripping:
+            rules search inside the text, and "in"/"within"/"until" carry meaning.
+        published: the publication date the words are read against.
+        context: optional sentence around ``when_text``; used for its tense and
+            for the month of a bare "the 14th".
+
+    Returns:
+        A valid :mod:`.isodates` value, or None when no time can be resolved.
+    """
+    if not when_text or not when_text.strip():
+        return None
+    if isinstance(published, datetime):
+        published = published.date()
+    text = normalize(when_text).lower().strip(" .,;:\"'")
+    context = normalize(context).lower() if context else ""
+    ctx = _Ctx(published, _is_future(text, context), context)
+    for pattern, handler in _RULES:
+        match = pattern.search(text)
+        value = handler(match, ctx) if match else None
+        if value:
+            return isodates.validate(value)
+    return None
+
+
+def ends_before(value: str, published: date) -> bool:
+    """True when the whole span of ISO ``value`` ends before ``published``.
+
+    Raises:
+        ValueError: if ``value`` is not a valid ISO value.
+    """
+    if isinstance(published, datetime):
+        published = published.date()
+    return isodates.span(value).end < published

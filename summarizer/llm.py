@@ -1,0 +1,143 @@
+"""Structured extraction: instructor validation re-asks over transport retries.
+
+Layering, outermost first: instructor (re-asks when the answer fails the
+pydantic model, feeding the validation error back) -> recording/replay ->
+transport retries (tenacity) -> the backend. A transport error never reaches
+instructor as a validation error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from openai.types.chat import ChatCompletion
+from pydantic import BaseModel
+
+from .backends import Backend
+from .errors import ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
+from .recording import Player, Recorder
+from .transport import RetryPolicy, call_with_retries
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class LLMSettings:
+    """Retry bounds and sampling for every request."""
+
+    transport: RetryPolicy = field(default_factory=RetryPolicy)
+    reasks: int = 2
+    temperature: float = 0.0
+    seed: int = 0
+
+
+def _client_error(exc: openai.APIStatusError, label: str) -> SummarizerError:
+    body = str(getattr(exc, "message", exc))
+    if exc.status_code in (401, 403):
+        return UsageError(f"{label}: the endpoint refused the credentials (HTTP {exc.status_code}); check OPENAI_API_KEY")
+    if exc.status_code == 404:
+        return UsageError(f"{label}: the endpoint has no such model or path (HTTP 404); check --model and OPENAI_BASE_URL")
+    if "context" in body.lower() and ("length" in body.lower() or "window" in body.lower()):
+        return UsageError(f"{label}: the article is too long for this model's context window ({body[:120]}); shorten it")
+    return ModelError(f"{label}: the endpoint rejected the request (HTTP {exc.status_code}: {body[:160]})")
+
+
+class LLM:
+    """One backend plus retries, recording and usage accounting."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        settings: LLMSettings | None = None,
+        *,
+        recorder: Recorder | None = None,
+        player: Player | None = None,
+    ) -> None:
+        self.backend = backend
+        self.settings = settings or LLMSettings()
+        self.recorder = recorder
+        self.player = player
+
+    @property
+    def label(self) -> str:
+        return self.backend.label
+
+    def _send(self, usage: Usage, request: dict[str, Any]) -> ChatCompletion:
+        if self.player is not None:
+            data = self.player.load(request)
+        else:
+            data = call_with_retries(lambda: self.backend.send(request), self.settings.transport)
+            if self.recorder is not None:
+                self.recorder.save(request, data)
+        completion = ChatCompletion.model_validate(data)
+        if completion.usage is not None:
+            usage.add(completion.usage.prompt_tokens, completion.usage.completion_tokens)
+        else:
+            usage.add(0, 0)
+        return completion
+
+    def extract(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[M],
+        *,
+        max_tokens: int,
+        usage: Usage,
+        context: dict[str, Any] | None = None,
+    ) -> M:
+        """Ask for ``response_model``; re-ask on validation errors; add token counts to ``usage``."""
+        if self.player is None:
+            self.backend.check_fits(messages, max_tokens)
+        create = instructor.patch(create=lambda **req: self._send(usage, req), mode=instructor.Mode.JSON_SCHEMA)
+        try:
+            return create(
+                response_model=response_model,
+                messages=messages,
+                model=self.backend.model,
+                max_tokens=max_tokens,
+                temperature=self.settings.temperature,
+                seed=self.settings.seed,
+                max_retries=self.settings.reasks,
+                context=context,
+            )
+        except InstructorRetryException as exc:
+            raise self._translate(exc, usage) from None
+        except IncompleteOutputException:
+            raise RetriesExhausted(
+                f"{self.label}: the answer was cut off at max_tokens={max_tokens}; "
+                "the article may be too long for a complete summary",
+                attempts=usage.requests, usage=usage,
+            ) from None
+
+    def _translate(self, exc: InstructorRetryException, usage: Usage) -> SummarizerError:
+        cause = exc.__cause__
+        if isinstance(cause, SummarizerError):
+            if isinstance(cause, RetriesExhausted):
+                cause.usage = usage
+            return cause
+        if isinstance(cause, openai.APIStatusError):
+            return _client_error(cause, self.label)
+        if isinstance(cause, openai.APIError):
+            return ModelError(f"{self.label}: {cause}")
+        last = None
+        if exc.last_completion is not None:
+            try:
+                last = exc.last_completion.choices[0].message.content
+            except (AttributeError, IndexError):
+                last = None
+        reason = str(cause or exc).splitlines()[0][:200]
+        return RetriesExhausted(
+            f"{self.label}: the answer still failed validation after {exc.n_attempts} attempts "
+            f"({reason}); raise --reasks or try a larger model",
+            attempts=exc.n_attempts, usage=usage, last_output=last,
+        )
+
+
+def schema_json(model: type[BaseModel]) -> str:
+    """The JSON schema of ``model`` as compact text, for prompts."""
+    return json.dumps(model.model_json_schema(), ensure_ascii=False)

@@ -1,0 +1,33 @@
+"""Text normalization shared by grounding checks and the groundedness score."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Fold quote characters, dashes and runs of whitespace; keep case and words."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip()
+
+
+def quote_found(quote: str, article: str) -> bool:
+    """True when ``quote`` occurs in ``article`` after normalization (case-insensitive).
+
+    Surrounding quote marks and a trailing full stop or ellipsis on the quote are ignored.
+    """
+    needle = normalize(quote).strip(" \"'").rstrip(".").rstrip("…").strip().casefold()
+    if not needle:
+        return False
+    return needle in normalize(article).casefold()

@@ -1,0 +1,127 @@
+"""Pass/fail thresholds: ``--fail-under FIELD[.METRIC]=VALUE``.
+
+A bare list field (``participants``) means its f1; ``groundedness`` means its
+value; ``summary`` has no default and needs a metric. A metric that is not
+measured (``None``, e.g. date accuracy with no matched dated events) is not a
+miss. The same names work on the aggregate and on one case's scores.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from .errors import UsageError
+
+METRICS: dict[str, tuple[str, ...]] = {
+    "participants": ("precision", "recall", "f1", "role_accuracy"),
+    "upcoming": ("precision", "recall", "f1", "date_accuracy"),
+    "key_issues": ("precision", "recall", "f1"),
+    "summary": ("rouge1", "rouge2", "rougeL"),
+    "groundedness": ("value",),
+}
+DEFAULT_METRIC = {"participants": "f1", "upcoming": "f1", "key_issues": "f1", "groundedness": "value"}
+
+
+def valid_names() -> list[str]:
+    names = [f"{f}.{m}" for f, ms in METRICS.items() for m in ms if f != "groundedness"]
+    return names + ["groundedness"]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    field: str
+    metric: str
+    value: float
+
+    @property
+    def name(self) -> str:
+        return self.field if self.field == "groundedness" else f"{self.field}.{self.metric}"
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value:g}"
+
+
+def _bad(expr: str, why: str) -> UsageError:
+    return UsageError(
+        f"bad threshold {expr!r}: {why}; write FIELD=VALUE with VALUE in [0, 1] and FIELD one of "
+        + ", ".join(valid_names())
+    )
+
+
+def resolve_name(name: str, expr: str | None = None) -> tuple[str, str]:
+    """Map ``participants`` / ``summary.rougel`` etc. to (field, metric)."""
+    expr = expr if expr is not None else name
+    field, _, metric = name.strip().partition(".")
+    field = field.lower()
+    if field not in METRICS:
+        raise _bad(expr, f"unknown field {field!r}")
+    if not metric:
+        if field not in DEFAULT_METRIC:
+            raise _bad(expr, f"{field} needs a metric")
+        return field, DEFAULT_METRIC[field]
+    for known in METRICS[field]:
+        if known.lower() == metric.lower():
+            return field, known
+    raise _bad(expr, f"unknown metric {metric!r} for {field}")
+
+
+def parse_threshold(expr: str) -> Threshold:
+    name, sep, raw = expr.partition("=")
+    if not sep:
+        raise _bad(expr, "missing '='")
+    field, metric = resolve_name(name, expr)
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise _bad(expr, f"{raw.strip()!r} is not a number") from None
+    if math.isnan(value) or not 0.0 <= value <= 1.0:
+        raise _bad(expr, f"{raw.strip()} is outside [0, 1]")
+    return Threshold(field, metric, value)
+
+
+def parse_thresholds(exprs: Iterable[str]) -> list[Threshold]:
+    """Parse expressions; a later one for the same name replaces an earlier one."""
+    by_name: dict[str, Threshold] = {}
+    for expr in exprs:
+        threshold = parse_threshold(expr)
+        by_name[threshold.name] = threshold
+    return list(by_name.values())
+
+
+def from_mapping(mapping: Mapping[str, Any]) -> list[Threshold]:
+    """Thresholds from a ``{"participants.f1": 0.8}`` mapping (suite.toml)."""
+    return parse_thresholds(f"{k}={v}" for k, v in mapping.items())
+
+
+def merge(base: Sequence[Threshold], override: Sequence[Threshold]) -> list[Threshold]:
+    """``override`` (the command line) wins over ``base`` (suite.toml) per name."""
+    by_name = {t.name: t for t in base}
+    by_name.update({t.name: t for t in override})
+    return list(by_name.values())
+
+
+def metric_value(scores: Mapping[str, Any], field: str, metric: str) -> float | None:
+    """The value of ``field.metric`` in an aggregate or a case's scores, or None."""
+    value = (scores.get(field) or {}).get(metric)
+    return None if value is None else float(value)
+
+
+def _misses(scores: Mapping[str, Any], thresholds: Sequence[Threshold]) -> list[str]:
+    misses = []
+    for t in thresholds:
+        value = metric_value(scores, t.field, t.metric)
+        if value is not None and value < t.value:
+            misses.append(f"{t.name} = {value:.3f} < {t.value:g}")
+    return misses
+
+
+def check(aggregate: Mapping[str, Any], thresholds: Sequence[Threshold]) -> list[str]:
+    """Messages for aggregate (micro) values under their threshold; empty = pass."""
+    return _misses(aggregate, thresholds)
+
+
+def check_case(scores: Mapping[str, Any], thresholds: Sequence[Threshold]) -> list[str]:
+    """The same check on one case's scores (a ``CaseScore.to_dict()``)."""
+    return _misses(scores, thresholds)

@@ -1,0 +1,113 @@
+"""Transport retries: 429, 5xx, timeouts and dropped connections.
+
+Kept apart from validation re-asks (instructor): a transport error is retried
+here with backoff and is never shown to the model.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+import openai
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from .errors import ModelError, RetriesExhausted
+
+T = TypeVar("T")
+
+_RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to retry transport errors."""
+
+    attempts: int = 4
+    initial_wait: float = 1.0
+    max_wait: float = 30.0
+    max_retry_after: float = 60.0
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for errors worth retrying: rate limits, server errors, timeouts, lost connections."""
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in _RETRYABLE_STATUS
+    return False
+
+
+def retry_after_seconds(exc: BaseException | None) -> float | None:
+    """The server's Retry-After (or retry-after-ms) in seconds, if it sent one."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class _Wait:
+    """Exponential backoff with jitter, replaced by Retry-After when the server sends one."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self.policy = policy
+        self.backoff = wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        hinted = retry_after_seconds(exc)
+        if hinted is not None:
+            return min(hinted, self.policy.max_retry_after)
+        return self.backoff(state)
+
+
+def describe(exc: BaseException) -> str:
+    """A short human description of a transport error."""
+    if isinstance(exc, openai.APITimeoutError):
+        return "the request timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "could not connect to the endpoint"
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    return type(exc).__name__
+
+
+def call_with_retries(
+    fn: Callable[[], T], policy: RetryPolicy, *, sleep: Callable[[float], None] = time.sleep
+) -> T:
+    """Call ``fn``, retrying transient transport errors; raise RetriesExhausted when they run out."""
+    retrying = Retrying(
+        stop=stop_after_attempt(max(1, policy.attempts)),
+        wait=_Wait(policy),
+        retry=retry_if_exception(is_transient),
+        sleep=sleep,
+        reraise=True,
+    )
+    try:
+        return retrying(fn)
+    except openai.APIError as exc:
+        attempts = retrying.statistics.get("attempt_number", 1)
+        if is_transient(exc):
+            raise RetriesExhausted(
+                f"the model endpoint failed after {attempts} attempts ({describe(exc)}); "
+                "check that it is up, or raise --transport-retries",
+                attempts=attempts,
+            ) from exc
+        raise
+    except ModelError:
+        raise

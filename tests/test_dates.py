@@ -1,0 +1,241 @@
+"""Tests for summarizer.dates: resolving an article's time words to ISO values."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from summarizer import isodates
+from summarizer.dates import ends_before, resolve
+from summarizer.textnorm import normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD_DIRS = [ROOT / "evals" / "news", ROOT / "seeds",
+             Path(os.environ.get("SUMMARIZER_GOLD_DIR", "/work/shared/articles"))]
+
+# Gold when_texts the resolver cannot reach from the words alone, with why.
+KNOWN_MISSES = {
+    ("10_ap_sondland_impeachment_hearing", "over three days"):
+        "gold clips the three hearing days (Tue-Thu) to the two still to come; "
+        "the resolver reads 'over three days' as three days from publication",
+}
+
+
+def _paragraph(article: Path, when_text: str) -> str | None:
+    """The first paragraph of the article holding ``when_text``, as context."""
+    if not article.exists():
+        return None
+    needle = normalize(when_text).casefold()
+    for line in article.read_text(encoding="utf-8").splitlines():
+        if needle in normalize(line).casefold():
+            return line
+    return None
+
+
+def _gold_rows() -> list:
+    """One pytest param per non-null gold when_text, from every gold directory."""
+    rows, seen = [], set()
+    for folder in GOLD_DIRS:
+        for path in sorted(folder.glob("*.gold.json")) if folder.is_dir() else []:
+            gold = json.loads(path.read_text(encoding="utf-8"))
+            for index, item in enumerate(gold.get("upcoming", [])):
+                when = item.get("when_text")
+                key = (gold["id"], index, when)
+                if not when or key in seen:
+                    continue
+                seen.add(key)
+                accepted = [v for v in [item.get("date"), *item.get("alt_dates", [])] if v]
+                accepted = accepted or [None]
+                context = _paragraph(path.with_name(path.name.replace(".gold.json", ".txt")), when)
+                reason = KNOWN_MISSES.get((gold["id"], when))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                rows.append(pytest.param(when, date.fromisoformat(gold["published"]), accepted,
+                                         context, id=f"{gold['id']}[{index}]-{when}", marks=marks))
+    return rows
+
+
+GOLD_ROWS = _gold_rows()
+
+
+@pytest.mark.parametrize(("when_text", "published", "accepted", "context"), GOLD_ROWS)
+def test_gold_when_text_without_context(when_text, published, accepted, context):
+    assert resolve(when_text, published) in accepted
+
+
+@pytest.mark.parametrize(("when_text", "published", "accepted", "context"), GOLD_ROWS)
+def test_gold_when_text_with_article_context(when_text, published, accepted, context):
+    assert resolve(when_text, published, context) in accepted
+
+
+def test_gold_rows_were_found():
+    assert len(GOLD_ROWS) >= 10
+
+
+D = date.fromisoformat
+CASES = [
+    # gold examples spelled out
+    ("on Thursday", "2017-06-08", "2017-06-08"),
+    ("due in the first half of June", "2017-06-08", "2017-06-01/2017-06-15"),
+    ("on June 13-14", "2017-06-08", "2017-06-13/2017-06-14"),
+    ("from Nov. 15 to 26", "2006-11-07", "2006-11-15/2006-11-26"),
+    ("next week's", "2006-12-16", "2006-12-18/2006-12-24"),
+    ("Wednesday morning\u2019s hearing", "2019-11-20", "2019-11-20"),
+    ("in mid-December", "2019-11-19", "2019-12"),
+    ("in February", "2019-11-19", "2020-02"),
+    ("until July 17", "2020-07-03", "2020-07-17"),
+    ("starting January 1", "2013-12-30", "2014-01-01"),
+    ("until July", "2013-12-30", "2014-07"),
+    ("For 2014", "2013-12-30", "2014"),
+    # weekdays
+    ("next Tuesday", "2019-11-20", "2019-11-26"),
+    ("Thursday", "2019-11-20", "2019-11-21"),
+    ("later on Wednesday", "2019-11-20", "2019-11-20"),
+    ("this Friday", "2019-11-20", "2019-11-22"),
+    ("Monday night", "2019-11-20", "2019-11-25"),
+    ("Tuesday's vote", "2019-11-20", "2019-11-26"),
+    ("on Sunday", "2006-12-16", "2006-12-17"),
+    ("next Wednesday", "2019-11-20", "2019-11-27"),
+    ("last Friday", "2019-11-20", "2019-11-15"),
+    ("Monday next week", "2019-11-20", "2019-11-25"),
+    # explicit dates, the year inferred forward
+    ("Feb. 14", "2019-11-19", "2020-02-14"),
+    ("June 13-14", "2017-06-08", "2017-06-13/2017-06-14"),
+    ("Nov. 15 to 26", "2006-11-07", "2006-11-15/2006-11-26"),
+    ("December 30-January 3", "2019-11-01", "2019-12-30/2020-01-03"),
+    ("December 30 - January 3", "2020-01-01", "2019-12-30/2020-01-03"),
+    ("Jan. 1", "2013-12-30", "2014-01-01"),
+    ("January 1, 2014", "2013-12-30", "2014-01-01"),
+    ("on 1 January", "2013-12-30", "2014-01-01"),
+    ("Dec 31st", "2019-12-31", "2019-12-31"),
+    ("13-14 June", "2017-06-08", "2017-06-13/2017-06-14"),
+    ("between June 28 and July 2", "2017-06-08", "2017-06-28/2017-07-02"),
+    ("Nov 28 to 3", "2019-11-20", "2019-11-28/2019-12-03"),
+    ("Feb 29", "2019-11-19", "2020-02-29"),
+    ("on the 14th", "2019-11-20", "2019-12-14"),
+    ("on the 24th", "2019-11-20", "2019-11-24"),
+    ("the 14th of next month", "2019-11-20", "2019-12-14"),
+    ("the 14th of next month", "2019-11-05", "2019-12-14"),
+    ("12/25/2019", "2019-11-20", "2019-12-25"),
+    ("2019-12-25", "2019-11-20", "2019-12-25"),
+    # parts of months
+    ("second half of June", "2017-06-08", "2017-06-16/2017-06-30"),
+    ("mid-July", "2017-06-08", "2017-07"),
+    ("early December", "2019-11-19", "2019-12"),
+    ("late December", "2019-11-19", "2019-12"),
+    ("end of the month", "2019-11-19", "2019-11"),
+    ("end of June", "2017-06-08", "2017-06"),
+    ("the first week of July", "2017-06-08", "2017-07-01/2017-07-07"),
+    ("the last week of February", "2019-11-19", "2020-02-23/2020-02-29"),
+    ("in May", "2019-11-20", "2020-05"),
+    ("June 2020", "2019-11-20", "2020-06"),
+    # relative days, weeks, months, years
+    ("tomorrow", "2019-11-19", "2019-11-20"),
+    ("today", "2019-11-19", "2019-11-19"),
+    ("tonight", "2019-11-19", "2019-11-19"),
+    ("this week", "2019-11-20", "2019-11-18/2019-11-24"),
+    ("next week", "2019-11-20", "2019-11-25/2019-12-01"),
+    ("later this week", "2019-11-20", "2019-11-20/2019-11-24"),
+    ("this weekend", "2019-11-20", "2019-11-23/2019-11-24"),
+    ("this month", "2019-11-20", "2019-11"),
+    ("next month", "2019-12-20", "2020-01"),
+    ("this year", "2019-11-20", "2019"),
+    ("next year", "2019-11-20", "2020"),
+    ("early next year", "2013-12-30", "2014"),
+    ("later this year", "2019-11-20", "2019"),
+    ("by the end of the year", "2019-11-20", "2019"),
+    ("by year-end", "2019-11-20", "2019"),
+    ("in 2014", "2013-12-30", "2014"),
+    ("by 2020", "2013-12-30", "2020"),
+    # seasons: month intervals, the next one not ended
+    ("this summer", "2019-11-20", "2019-06/2019-08"),
+    ("in the spring", "2019-11-20", "2020-03/2020-05"),
+    ("next autumn", "2019-11-20", "2020-09/2020-11"),
+    ("next fall", "2019-11-20", "2020-09/2020-11"),
+    ("winter", "2019-11-20", "2019-12/2020-02"),
+    ("this winter", "2020-01-15", "2019-12/2020-02"),
+    ("summer 2014", "2013-12-30", "2014-06/2014-08"),
+    # quarters and halves of a year
+    ("in the first quarter", "2019-11-20", "2020-01/2020-03"),
+    ("Q3", "2019-11-20", "2020-07/2020-09"),
+    ("the fourth quarter of 2020", "2019-11-20", "2020-10/2020-12"),
+    ("next quarter", "2019-11-20", "2020-01/2020-03"),
+    ("first half of next year", "2019-11-20", "2020-01/2020-06"),
+    # durations
+    ("within two weeks", "2019-11-20", "2019-11-20/2019-12-04"),
+    ("in the next 10 days", "2019-11-20", "2019-11-20/2019-11-30"),
+    ("in two weeks", "2019-11-20", "2019-12-04"),
+    ("in 10 days", "2019-11-20", "2019-11-30"),
+    ("in three months", "2019-11-20", "2020-02"),
+    ("two weeks from now", "2019-11-20", "2019-12-04"),
+    ("over three days", "2019-11-20", "2019-11-20/2019-11-22"),
+    # nothing to resolve
+    ("soon", "2019-11-20", None),
+    ("later", "2019-11-20", None),
+    ("the exact dates are not known yet", "2019-11-20", None),
+    ("once the RCMP's investigation and legal proceedings are finished", "2020-07-03", None),
+    ("in the coming weeks", "2019-11-20", None),
+    ("the 14th APEC meeting", "2019-11-20", None),
+    ("prices may fall", "2019-11-20", None),
+]
+
+
+@pytest.mark.parametrize(("when_text", "published", "expected"), CASES,
+                         ids=[f"{c[0]}@{c[1]}" for c in CASES])
+def test_resolve(when_text, published, expected):
+    value = resolve(when_text, D(published))
+    assert value == expected
+    if value is not None:
+        assert isodates.validate(value) == value
+
+
+@pytest.mark.parametrize("when_text", [None, "", "   ", "soon", "TBD", "at a later date"])
+def test_unresolvable_gives_none(when_text):
+    assert resolve(when_text, date(2019, 11, 20)) is None
+
+
+CONTEXT_CASES = [
+    # tense from the sentence: a past weekday or month is the one already gone
+    ("Tuesday", "2006-11-07", "Jiang Yu announced here Tuesday.", "2006-11-07"),
+    ("Tuesday", "2019-11-20", "Vindman testified Tuesday.", "2019-11-19"),
+    ("on Monday", "2019-11-20", "The talks were held on Monday.", "2019-11-18"),
+    ("on Monday", "2019-11-20", "He said talks will be held on Monday.", "2019-11-25"),
+    ("in February", "2017-06-08", "He came to Moscow in February and March.", "2017-02"),
+    ("until July 17", "2020-07-03", "He has been remanded in custody until July 17.", "2020-07-17"),
+    # the month of a bare day comes from the sentence
+    ("on the 14th", "2019-11-20", "Talks resume in January, on the 14th.", "2020-01-14"),
+]
+
+
+@pytest.mark.parametrize(("when_text", "published", "context", "expected"), CONTEXT_CASES,
+                         ids=[f"{c[0]}|{c[2]}" for c in CONTEXT_CASES])
+def test_resolve_with_context(when_text, published, context, expected):
+    assert resolve(when_text, D(published), context) == expected
+
+
+@pytest.mark.parametrize(("value", "published", "expected"), [
+    ("2019-11-19", "2019-11-20", True),
+    ("2019-11-20", "2019-11-20", False),
+    ("2019-11", "2019-11-20", False),
+    ("2019-10", "2019-11-20", True),
+    ("2019", "2019-11-20", False),
+    ("2018", "2019-11-20", True),
+    ("2019-11-01/2019-11-19", "2019-11-20", True),
+    ("2019-11-01/2019-11-20", "2019-11-20", False),
+    ("2019-06/2019-08", "2019-11-20", True),
+])
+def test_ends_before(value, published, expected):
+    assert ends_before(value, D(published)) is expected
+
+
+def test_ends_before_rejects_malformed_value():
+    with pytest.raises(ValueError):
+        ends_before("June 2019", date(2019, 11, 20))
+
+
+def test_accepts_datetime_published():
+    from datetime import datetime
+    assert resolve("tomorrow", datetime(2019, 11, 19, 15, 30)) == "2019-11-20"
