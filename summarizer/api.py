@@ -13,7 +13,7 @@ from .articles import Article, parse_article
 from .errors import Usage, UsageError
 from .llm import LLM, LLMSettings
 from .models import ModelSpec, create_backend, parse
-from .pipeline import PIPELINES, Context, render_focused, render_plain
+from .pipeline import PIPELINES, TASK_ORDER, Context, render_focused, render_plain
 from .prompts import Prompts
 from .recording import Player, Recorder
 from .schema import ArticleSummary
@@ -108,7 +108,7 @@ class Summarizer:
         article = self._article(text, published)
         if self.pipeline == "plain":
             return [render_plain(self.prompts, article)]
-        return [render_focused(self.prompts, article, task) for task in ("participants", "upcoming", "overview")]
+        return [render_focused(self.prompts, article, task) for task in TASK_ORDER]
 
     def run(self, text: str | Article, published: date | str | None = None) -> SummaryResult:
         """Summarize and return the summary with usage, latency and diagnostics."""

@@ -19,7 +19,7 @@ class IssueDraft(BaseModel):
 class OverviewDraft(BaseModel):
     title: str = Field(description="A short headline.")
     summary: str = Field(description="Two or three sentences: what happened and why it matters.")
-    key_issues: list[IssueDraft] = Field(max_length=6, description="3 to 5 main topics or claims, each a different one.")
+    key_issues: list[IssueDraft] = Field(min_length=3, max_length=6, description="3 to 5 main topics or claims, each a different one.")
 
 
 class ParticipantDraft(BaseModel):

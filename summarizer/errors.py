@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -31,15 +32,17 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
     def add(self, prompt: int, completion: int) -> None:
-        self.prompt_tokens += prompt
-        self.completion_tokens += completion
-        self.requests += 1
+        with self._lock:
+            self.prompt_tokens += prompt
+            self.completion_tokens += completion
+            self.requests += 1
 
     def as_dict(self) -> dict[str, int]:
         return {

@@ -67,6 +67,11 @@ class LLM:
     def label(self) -> str:
         return self.backend.label
 
+    @property
+    def concurrent(self) -> bool:
+        """Whether independent requests may be sent at once (not for in-process llama.cpp)."""
+        return getattr(self.backend, "concurrent", True)
+
     def _send(self, usage: Usage, request: dict[str, Any]) -> ChatCompletion:
         if self.player is not None:
             data = self.player.load(request)

@@ -12,6 +12,7 @@ comparison point for what the checks are worth.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
@@ -26,6 +27,7 @@ from .llm import LLM, schema_json
 from .prompts import Prompts
 from .schema import ArticleSummary, KeyIssue, Participant, UpcomingEvent
 
+TASK_ORDER = ("participants", "upcoming", "overview")
 MAX_TOKENS = {"overview": 600, "participants": 500, "upcoming": 400, "plain": 1800}
 
 
@@ -115,7 +117,7 @@ def participants(ctx: Context) -> list[Participant]:
                 continue
             evidence = grounding.sentence_with(text, name) or grounding.sentence_with(text, name.split()[-1])
             kept.append(
-                Participant(name=name, kind=item.kind, role=item.role or title, evidence=evidence or name)
+                Participant(name=name, kind=item.kind, role=title or item.role, evidence=evidence or name)
             )
         return grounding.merge(kept), failed
 
@@ -153,9 +155,15 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
 
 
 def focused(ctx: Context) -> ArticleSummary:
-    people = participants(ctx)
-    events = upcoming(ctx)
-    title, summary, issues = overview(ctx)
+    if ctx.llm.concurrent:
+        # An endpoint answers the three tasks at once; in-process llama.cpp runs them in turn.
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            jobs = [pool.submit(task, ctx) for task in (participants, upcoming, overview)]
+            people, events, (title, summary, issues) = (job.result() for job in jobs)
+    else:
+        people = participants(ctx)
+        events = upcoming(ctx)
+        title, summary, issues = overview(ctx)
     published = ctx.article.published.isoformat() if ctx.article.published else None
     return ArticleSummary(
         title=title, summary=summary, published=published,

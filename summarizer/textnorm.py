@@ -25,9 +25,17 @@ def normalize(text: str) -> str:
 def quote_found(quote: str, article: str) -> bool:
     """True when ``quote`` occurs in ``article`` after normalization (case-insensitive).
 
-    Surrounding quote marks and a trailing full stop or ellipsis on the quote are ignored.
+    Surrounding quote marks and a trailing full stop or ellipsis on the quote are ignored;
+    a quote that starts or ends with a letter must start or end on a word boundary.
     """
     needle = normalize(quote).strip(" \"'").rstrip(".").rstrip("…").strip().casefold()
     if not needle:
         return False
-    return needle in normalize(article).casefold()
+    haystack = normalize(article).casefold()
+    if needle not in haystack:
+        return False
+    # whole words only: "UN" is not found in "June"
+    pattern = rf"(?<!\w){re.escape(needle)}" if needle[0].isalnum() else re.escape(needle)
+    if needle[-1].isalnum():
+        pattern += r"(?!\w)"
+    return re.search(pattern, haystack) is not None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,24 @@ from ..errors import UsageError
 DEFAULT_N_CTX = 8192
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
+_LOG_CALLBACK: Any = None
+
+
+_GGML_ERROR = 4
+
+
+def _quiet_logs(llama_cpp: Any) -> None:
+    """Pass on llama.cpp's errors only; its warnings (n_ctx < n_ctx_train ...) are noise here."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is None:
+
+        @llama_cpp.llama_log_callback
+        def callback(level: int, text: bytes, user_data: Any) -> None:
+            if level == _GGML_ERROR:
+                sys.stderr.write(text.decode("utf-8", "replace"))
+
+        _LOG_CALLBACK = callback  # keep a reference: C holds only the pointer
+        llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
 
 
 def _load(path: Path, n_ctx: int) -> Any:
@@ -19,12 +39,14 @@ def _load(path: Path, n_ctx: int) -> Any:
     with _LOAD_LOCK:
         if key not in _LOADED:
             try:
+                import llama_cpp
                 from llama_cpp import Llama
             except ImportError:
                 raise UsageError(
                     "the local model needs llama-cpp-python: pip install 'summarizer[local]', "
                     "or pick an endpoint with --model openai/NAME"
                 ) from None
+            _quiet_logs(llama_cpp)
             threads = int(os.environ.get("SUMMARIZER_THREADS", "0")) or os.cpu_count() or 2
             try:
                 _LOADED[key] = Llama(
@@ -52,6 +74,8 @@ def llama_response_format(response_format: dict[str, Any] | None) -> dict[str, A
 
 class LocalBackend:
     """Qwen2.5-Coder (or any GGUF) run in this process; calls are serialized."""
+
+    concurrent = False
 
     def __init__(self, path: Path, n_ctx: int | None = None) -> None:
         self.path = path

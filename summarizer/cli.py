@@ -1,0 +1,240 @@
+"""The `summarizer` command: summarize, render, schema, eval, score."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .console import err_console, out_console
+from .errors import SummarizerError, UsageError
+
+EXIT_INTERRUPTED = 130
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"-o {path} is a directory; give a file path")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+    except OSError as exc:
+        raise UsageError(f"-o {path}: cannot write there ({exc.strerror}); check the directory") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def _settings(reasks: int, transport_retries: int, timeout: float | None):
+    from .llm import LLMSettings
+    from .transport import RetryPolicy
+
+    return LLMSettings(transport=RetryPolicy(attempts=transport_retries + 1), reasks=reasks)
+
+
+model_option = click.option("--model", "-m", metavar="SPEC", help="local, local:PATH.gguf, openai/NAME, ollama/NAME, vllm/NAME, llamacpp/NAME (default: $SUMMARIZER_MODEL or local).")
+prompts_option = click.option("--prompts", "prompts", type=click.Path(path_type=Path), help="Render from this template directory.")
+pipeline_option = click.option("--pipeline", type=click.Choice(["focused", "plain"]), default="focused", show_default=True, help="focused: checked per-field calls; plain: one call, model writes ISO dates.")
+date_option = click.option("--date", "published", metavar="YYYY-MM-DD", help="Publication date (overrides the article's `date` header).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="summarizer")
+def cli() -> None:
+    """Turn a news article into a checkable structured summary."""
+
+
+@cli.command()
+@click.argument("path")
+@model_option
+@date_option
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), help="Default: markdown on a terminal, JSON when piped.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the result to FILE (atomically).")
+@click.option("--stats", is_flag=True, help="Print model, latency and token usage to stderr.")
+@prompts_option
+@pipeline_option
+@click.option("--reasks", default=2, show_default=True, type=click.IntRange(0, 10), help="Validation re-asks per call.")
+@click.option("--transport-retries", default=3, show_default=True, type=click.IntRange(0, 20), help="Retries of 429/5xx/timeouts per request.")
+def summarize(path: str, model: str | None, published: str | None, fmt: str | None, output: Path | None,
+              stats: bool, prompts: Path | None, pipeline: str, reasks: int, transport_retries: int) -> None:
+    """Summarize the article at PATH (`-` for stdin)."""
+    from .api import Summarizer
+    from .articles import parse_date, read_article
+    from .formatting import summary_markdown
+
+    article = read_article(path)
+    when = parse_date(published) if published else None
+    summarizer = Summarizer(model, prompts_dir=prompts, pipeline=pipeline, settings=_settings(reasks, transport_retries, None))
+    with err_console().status(f"summarizing with {summarizer.model_label}...") if sys.stderr.isatty() else _null():
+        result = summarizer.run(article, when)
+    fmt = fmt or ("markdown" if sys.stdout.isatty() and output is None else "json")
+    text = summary_markdown(result.summary) if fmt == "markdown" else json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+    if output is not None:
+        _write_atomic(output, text)
+    elif fmt == "markdown" and sys.stdout.isatty():
+        from rich.markdown import Markdown
+
+        out_console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+    if stats:
+        u = result.usage
+        err_console().print(
+            f"model {result.model} | {result.latency_s:.1f} s | prompt {u.prompt_tokens} + completion "
+            f"{u.completion_tokens} = {u.total_tokens} tokens in {u.requests} requests"
+        )
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+@cli.command()
+@click.argument("path")
+@date_option
+@prompts_option
+@pipeline_option
+def render(path: str, published: str | None, prompts: Path | None, pipeline: str) -> None:
+    """Print the messages that would be sent for PATH, without calling a model."""
+    from .api import Summarizer
+    from .articles import parse_date, read_article
+
+    article = read_article(path)
+    summarizer = Summarizer("local", prompts_dir=prompts, pipeline=pipeline)
+    calls = summarizer.render(article, parse_date(published) if published else None)
+    json.dump(calls, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON schema of ArticleSummary."""
+    from .schema import ArticleSummary
+
+    json.dump(ArticleSummary.model_json_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def _report(results: dict[str, Any], out: Path) -> int:
+    from .formatting import scores_table
+
+    console = err_console()
+    console.print(scores_table(results))
+    for warning in results.get("warnings", []):
+        console.print(f"warning: {warning}")
+    errors = [c for c in results["cases"] if c.get("error")]
+    for case in errors:
+        console.print(f"error in {case['id']}: {case['error']}")
+    base = results.get("baseline")
+    if base:
+        for name, delta in sorted(base["deltas"].items()):
+            console.print(f"{name}: {delta['baseline']:.3f} -> {delta['current']:.3f} ({delta['delta']:+.3f})" if isinstance(delta, dict) else f"{name}: {delta:+.3f}")
+        if base["worse_cases"]:
+            console.print(f"worse than the baseline: {', '.join(base['worse_cases'])}")
+    for miss in results["threshold_misses"]:
+        console.print(f"threshold missed: {miss}")
+    console.print(f"reports in {out}")
+    return 0 if not results["threshold_misses"] else 1
+
+
+fail_under_option = click.option("--fail-under", multiple=True, metavar="FIELD=VALUE", help="Fail (exit 1) when a score is under VALUE, e.g. participants.f1=0.8. Repeatable.")
+out_option = click.option("--out", type=click.Path(path_type=Path), help="Report directory (default: runs/TIMESTAMP).")
+
+
+@cli.command(name="eval")
+@click.argument("suite_dir", type=click.Path(path_type=Path))
+@model_option
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Cases in flight at once (default: suite.toml, else 1).")
+@out_option
+@fail_under_option
+@click.option("--baseline", type=click.Path(path_type=Path), help="An earlier results.json to compare with.")
+@click.option("--record", type=click.Path(path_type=Path), help="Store every model exchange in DIR.")
+@click.option("--replay", type=click.Path(path_type=Path), help="Answer from recordings in DIR: no network, no key.")
+@click.option("--cases", metavar="GLOB", help="Only cases whose id matches GLOB.")
+@click.option("--resume", is_flag=True, help="Skip cases already finished in --out.")
+@click.option("--stats", is_flag=True, help="Print latency and token figures per case.")
+@prompts_option
+@pipeline_option
+def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path | None, fail_under: tuple[str, ...],
+          baseline: Path | None, record: Path | None, replay: Path | None, cases: str | None, resume: bool,
+          stats: bool, prompts: Path | None, pipeline: str) -> None:
+    """Summarize every case in SUITE_DIR and score it against its gold file."""
+    from .evaluate import EvalOptions, Evaluation
+
+    if resume and out is None:
+        raise UsageError("--resume needs --out DIR: the run to continue")
+    if record and replay:
+        raise UsageError("--record and --replay exclude each other; pick one")
+    evaluation = Evaluation(EvalOptions(
+        suite=suite_dir, model=model, concurrency=concurrency, out=out, fail_under=list(fail_under),
+        baseline=baseline, record=record, replay=replay, cases=cases, resume=resume, prompts=prompts,
+        pipeline=pipeline,
+    ))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = err_console()
+    latencies: list[float] = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("eval", total=len(evaluation.cases))
+
+        def on_case(entry: dict[str, Any]) -> None:
+            progress.advance(task)
+            if entry.get("latency_s") is not None:
+                latencies.append(entry["latency_s"])
+            if stats:
+                u = entry["usage"]
+                progress.console.print(f"{entry['id']}: {entry.get('latency_s') or 0:.1f} s, "
+                                       f"{u['prompt_tokens']}+{u['completion_tokens']} tokens"
+                                       + (f", error: {entry['error']}" if entry.get("error") else ""))
+
+        results = evaluation.run(on_case)
+    if stats and latencies:
+        ordered = sorted(latencies)
+        console.print(f"median {ordered[len(ordered) // 2]:.1f} s per case, total {sum(ordered):.1f} s")
+    sys.exit(_report(results, evaluation.prep.out))
+
+
+@cli.command()
+@click.argument("suite_dir", type=click.Path(path_type=Path))
+@click.argument("predictions_dir", type=click.Path(path_type=Path))
+@out_option
+@fail_under_option
+def score(suite_dir: Path, predictions_dir: Path, out: Path | None, fail_under: tuple[str, ...]) -> None:
+    """Score existing predictions (PREDICTIONS_DIR/NAME.json) without calling a model."""
+    from .evaluate import run_score
+
+    results, prep = run_score(suite_dir, predictions_dir, out, list(fail_under))
+    sys.exit(_report(results, prep.out))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every failure becomes one line on stderr and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="summarizer", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        hint = f"; see `{exc.ctx.command_path} --help`" if getattr(exc, "ctx", None) else ""
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except SummarizerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted; finished cases are kept (eval: rerun with --resume --out DIR)", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        sys.exit(1)

@@ -1,0 +1,180 @@
+"""Running a suite: summarize each case, score it, write reports.
+
+Each finished case is written to `OUT/cases/ID.json` at once, so a killed run
+loses nothing and `--resume` skips what is done. A case whose model call
+fails is recorded as an error and scored as empty output; the suite goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from . import thresholds as th
+from .api import Summarizer
+from .articles import Article, parse_date
+from .baseline import compare, load_baseline
+from .errors import SummarizerError, UsageError
+from .gold import Case, Suite, load_suite
+from .reports import build_results, case_entry, write_reports
+from .schema import ArticleSummary
+from .scoring import score_case
+
+CASES_DIR = "cases"
+
+
+@dataclass
+class EvalOptions:
+    suite: Path
+    model: str | None = None
+    concurrency: int | None = None
+    out: Path | None = None
+    fail_under: list[str] = field(default_factory=list)
+    baseline: Path | None = None
+    record: Path | None = None
+    replay: Path | None = None
+    cases: str | None = None
+    resume: bool = False
+    prompts: Path | None = None
+    pipeline: str = "focused"
+
+
+@dataclass
+class Prepared:
+    """Everything checked before the first model call."""
+
+    suite: Suite
+    thresholds: list[th.Threshold]
+    baseline: dict[str, Any] | None
+    out: Path
+
+
+def default_out() -> Path:
+    return Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def prepare(suite_dir: Path, out: Path | None, fail_under: list[str], baseline: Path | None, cases: str | None = None) -> Prepared:
+    """Validate the suite, thresholds and baseline; pick the output directory."""
+    suite = load_suite(suite_dir, cases)
+    limits = th.merge(suite.config.threshold_list(), th.parse_thresholds(fail_under))
+    base = load_baseline(baseline) if baseline else None
+    return Prepared(suite, limits, base, out or default_out())
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+    os.replace(tmp, path)
+
+
+def _finished(out: Path) -> dict[str, dict[str, Any]]:
+    done = {}
+    for path in sorted((out / CASES_DIR).glob("*.json")):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            done[entry["id"]] = entry
+        except (OSError, ValueError, KeyError):
+            continue  # a half-written or foreign file: the case runs again
+    return done
+
+
+def _run_case(summarizer: Summarizer, case: Case) -> dict[str, Any]:
+    article = Article(text=case.text, published=parse_date(case.published), source=str(case.article_path))
+    try:
+        result = summarizer.run(article)
+    except SummarizerError as exc:
+        usage = getattr(exc, "usage", None)
+        return case_entry(case.id, None, score_case(case.gold, None, case.text), error=str(exc), usage=usage)
+    return case_entry(
+        case.id, result.summary, score_case(case.gold, result.summary, case.text),
+        latency_s=result.latency_s, usage=result.usage, diagnostics=result.diagnostics,
+    )
+
+
+def finish(prep: Prepared, entries: list[dict[str, Any]], *, model: str | None, prompts_hash: str | None) -> dict[str, Any]:
+    """Aggregate, compare with the baseline and write every report."""
+    order = {c.id: i for i, c in enumerate(prep.suite.cases)}
+    entries = sorted(entries, key=lambda e: order.get(e["id"], len(order)))
+    results = build_results(
+        entries, model=model, prompts_hash=prompts_hash, thresholds=prep.thresholds,
+        suite=str(prep.suite.directory), warnings=prep.suite.warnings,
+    )
+    if prep.baseline is not None:
+        results["baseline"] = compare(prep.baseline, results).to_dict()
+    write_reports(prep.out, results)
+    return results
+
+
+class Evaluation:
+    """A suite run, checked up front: suite, thresholds, baseline, output dir, model."""
+
+    def __init__(self, opts: EvalOptions) -> None:
+        self.prep = prepare(opts.suite, opts.out, opts.fail_under, opts.baseline, opts.cases)
+        out = self.prep.out
+        if not opts.resume and (out / CASES_DIR).is_dir() and any((out / CASES_DIR).iterdir()):
+            raise UsageError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
+        self.concurrency = opts.concurrency or self.prep.suite.config.concurrency or 1
+        self.summarizer = Summarizer(
+            opts.model or self.prep.suite.config.model, prompts_dir=opts.prompts, pipeline=opts.pipeline,
+            record_dir=opts.record, replay_dir=opts.replay,
+        )
+        self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs
+        self.done = _finished(out) if opts.resume else {}
+
+    @property
+    def cases(self) -> list[Case]:
+        return self.prep.suite.cases
+
+    def run(self, on_case: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """Run the cases not yet done, saving each at once; then aggregate and write reports."""
+        entries = [self.done[c.id] for c in self.cases if c.id in self.done]
+        todo = [c for c in self.cases if c.id not in self.done]
+        for entry in entries:
+            if on_case:
+                on_case(entry)
+        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool:
+            futures = [pool.submit(_run_case, self.summarizer, case) for case in todo]
+            for future in as_completed(futures):
+                entry = future.result()
+                _write_atomic(self.prep.out / CASES_DIR / f"{entry['id']}.json", entry)
+                entries.append(entry)
+                if on_case:
+                    on_case(entry)
+        return finish(self.prep, entries, model=self.summarizer.model_label, prompts_hash=self.summarizer.prompts.hash)
+
+
+def load_prediction(path: Path) -> ArticleSummary:
+    try:
+        return ArticleSummary.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise UsageError(f"{path}: {where}: {first['msg']}; it must hold one ArticleSummary (summarize --format json)") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
+
+
+def run_score(suite_dir: Path, predictions: Path, out: Path | None, fail_under: list[str]) -> tuple[dict[str, Any], Prepared]:
+    """Score existing predictions (`NAME.json`); a missing one scores as an empty summary."""
+    prep = prepare(suite_dir, out, fail_under, None)
+    if not predictions.is_dir():
+        raise UsageError(f"{predictions}: no such predictions directory; give a directory of NAME.json files")
+    loaded = {c.id: load_prediction(predictions / f"{c.id}.json") for c in prep.suite.cases if (predictions / f"{c.id}.json").is_file()}
+    entries = []
+    for case in prep.suite.cases:
+        prediction = loaded.get(case.id) or ArticleSummary(title="", summary="")
+        entries.append(case_entry(case.id, prediction, score_case(case.gold, prediction, case.text)))
+    missing = [c.id for c in prep.suite.cases if c.id not in loaded]
+    if missing:
+        prep.suite.warnings.append(f"no prediction for {', '.join(missing)}; scored as empty summaries")
+    return finish(prep, entries, model=None, prompts_hash=None), prep

@@ -1,0 +1,23 @@
+"""Shared fixtures: a real HTTP stub of the OpenAI API and a scriptable in-process backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.stub_server import FakeBackend, StubServer
+
+
+@pytest.fixture
+def stub():
+    """A running `StubServer` on a random 127.0.0.1 port; stopped after the test."""
+    server = StubServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_model():
+    """A `FakeBackend`: ``fake_model.enqueue({...})`` scripts answers, ``.history`` holds requests."""
+    return FakeBackend()

@@ -1,0 +1,211 @@
+"""The `summarizer` command: outputs, exit codes, one-line errors, reports."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.cli import main
+from tests.stub_server import by_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "00_tass_lavrov_de_mistura.txt"
+NEWS = ROOT / "evals" / "news"
+
+ANSWERS = {
+    "ParticipantsDraft": {"participants": [
+        {"name": "Russian Foreign Minister Sergey Lavrov", "kind": "person", "role": None},
+        {"name": "Staffan de Mistura", "kind": "person", "role": "UN Special Envoy for Syria"},
+    ]},
+    "UpcomingDraft": {"upcoming": [{"event": "Lavrov and de Mistura hold talks", "when_text": "on Thursday"}]},
+    "OverviewDraft": {"title": "Lavrov meets de Mistura", "summary": "They meet in Moscow.",
+                      "key_issues": [{"issue": "Talks in Moscow on Syria."}, {"issue": "The Astana meeting."},
+                                     {"issue": "The Geneva round."}]},
+}
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+        raise SystemExit(0)
+    out, err = capsys.readouterr()
+    return exit_info.value.code or 0, out, err
+
+
+@pytest.fixture
+def endpoint(stub, monkeypatch):
+    stub.set_default(by_schema(ANSWERS))
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
+    return stub
+
+
+def test_summarize_prints_exactly_one_summary_object(endpoint, capsys):
+    code, out, err = run(["summarize", str(SEED), "--model", "openai/test-model", "--format", "json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)  # one object, nothing else on stdout
+    assert data["published"] == "2017-06-08"
+    names = {p["name"]: p for p in data["participants"]}
+    assert names["Sergey Lavrov"]["role"] == "Russian Foreign Minister"  # title moved to the role
+    assert data["upcoming"][0]["date"] == "2017-06-08"  # "on Thursday" in a Thursday article
+    assert len(endpoint.requests) == 3
+
+
+def test_summarize_date_flag_overrides_header(endpoint, capsys):
+    code, out, _ = run(["summarize", str(SEED), "-m", "openai/test-model", "--format", "json", "--date", "2017-06-06"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["published"] == "2017-06-06"
+    assert data["upcoming"][0]["date"] == "2017-06-08"  # the Thursday after a Tuesday
+
+
+def test_summarize_writes_output_file_and_stats(endpoint, capsys, tmp_path):
+    target = tmp_path / "out.json"
+    code, out, err = run(["summarize", str(SEED), "-m", "openai/test-model", "-o", str(target), "--stats"], capsys)
+    assert code == 0
+    assert out == ""
+    assert json.loads(target.read_text())["title"] == "Lavrov meets de Mistura"
+    assert "openai/test-model" in err and "tokens" in err
+    assert not list(tmp_path.glob(".out.json*"))  # no temp file left behind
+
+
+def test_markdown_format(endpoint, capsys):
+    code, out, _ = run(["summarize", str(SEED), "-m", "openai/test-model", "--format", "markdown"], capsys)
+    assert code == 0
+    assert out.startswith("# Lavrov meets de Mistura")
+    assert "**Sergey Lavrov** (person): Russian Foreign Minister" in out
+
+
+def test_endpoint_down_is_one_line_and_keeps_existing_output(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
+    target = tmp_path / "out.json"
+    target.write_text("precious")
+    code, out, err = run(["summarize", str(SEED), "-m", "openai/x", "-o", str(target), "--transport-retries", "1"], capsys)
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in err
+    assert "2 attempts" in err
+    assert target.read_text() == "precious"
+    assert "sk-test-secret" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["summarize", "/no/such/file.txt"], 2, "no such file"),
+        (["summarize", str(ROOT / "seeds")], 2, "is a directory"),
+        (["summarize", "{empty}"], 2, "is empty"),
+        (["summarize", "{blank}"], 2, "is empty"),
+        (["summarize", "{binary}"], 2, "binary"),
+        (["summarize", "{latin1}"], 2, "not UTF-8"),
+        (["summarize", "{badheader}"], 2, "date header"),
+        (["summarize", str(SEED), "--date", "June 8"], 2, "YYYY-MM-DD"),
+        (["summarize", str(SEED), "--model", "gpt4"], 2, "unknown model"),
+        (["summarize", str(SEED), "--model", "local:/no/such.gguf"], 2, "not found"),
+        (["summarize", str(SEED), "--model", "openai/gpt-4o-mini"], 2, "OPENAI_API_KEY"),
+        (["summarize", str(SEED), "--format", "yaml"], 2, "--format"),
+        (["summarize", str(SEED), "--bogus"], 2, "--bogus"),
+        (["eval", "/no/such/suite"], 2, "no such suite directory"),
+        (["eval", str(NEWS), "--fail-under", "participants.f1=lots"], 2, "participants.f1=lots"),
+        (["eval", str(NEWS), "--baseline", "/no/results.json"], 2, "/no/results.json"),
+        (["eval", str(NEWS), "--replay", "/no/recordings"], 2, "--replay"),
+        (["eval", str(NEWS), "--resume"], 2, "--resume needs --out"),
+        (["score", str(NEWS), "/no/predictions"], 2, "predictions"),
+    ],
+    ids=["missing", "directory", "empty", "whitespace", "binary", "latin1", "bad-header", "bad-date",
+         "unknown-model", "missing-gguf", "missing-key", "bad-format", "bad-flag", "missing-suite",
+         "bad-threshold", "missing-baseline", "missing-replay", "resume-without-out", "missing-predictions"],
+)
+def test_bad_input_is_one_line_with_exit_code(args, code, needle, capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    files = {
+        "{empty}": b"", "{blank}": b"  \n\t\n", "{binary}": b"\x00\x01\x02PK\x03\x04",
+        "{latin1}": "Caf\u00e9 au lait".encode("latin-1"), "{badheader}": b"date 2017-13-45\nBody text.",
+    }
+    resolved = []
+    for arg in args:
+        if arg in files:
+            path = tmp_path / "article.txt"
+            path.write_bytes(files[arg])
+            arg = str(path)
+        resolved.append(arg)
+    got, out, err = run(resolved, capsys)
+    assert got == code
+    assert needle in err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert out == ""
+
+
+def test_schema_command_prints_the_contract(capsys):
+    code, out, _ = run(["schema"], capsys)
+    assert code == 0
+    schema = json.loads(out)
+    assert set(schema["properties"]) == {"title", "summary", "published", "key_issues", "participants", "upcoming"}
+    assert all("description" in v for v in schema["properties"].values())
+
+
+def test_render_sends_the_article_verbatim(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("date 2020-01-02\nThe minister said {{ 7*7 }} and {% raw %} twice.")
+    code, out, _ = run(["render", str(article)], capsys)
+    assert code == 0
+    calls = json.loads(out)
+    assert len(calls) == 3
+    assert all("said {{ 7*7 }} and {% raw %} twice." in c[-1]["content"] for c in calls)
+    assert "2020-01-02 (Thursday)" in calls[0][-1]["content"]
+
+
+def test_score_cli_writes_every_report_and_uses_thresholds(tmp_path, capsys):
+    from summarizer.gold import gold_to_summary, load_suite
+
+    suite = load_suite(NEWS)
+    preds = tmp_path / "preds"
+    preds.mkdir()
+    for case in suite.cases[:-1]:  # the last one is missing: scored as an empty summary
+        summary = gold_to_summary(case.gold, case.text)
+        (preds / f"{case.id}.json").write_text(summary.model_dump_json())
+    out = tmp_path / "report"
+    code, _, err = run(["score", str(NEWS), str(preds), "--out", str(out), "--fail-under", "participants.f1=0.5"], capsys)
+    assert code == 0, err
+    assert {p.name for p in out.iterdir()} >= {"results.json", "report.md", "junit.xml", "report.html"}
+    results = json.loads((out / "results.json").read_text())
+    assert 0.5 < results["aggregate"]["participants"]["f1"] < 1.0
+    assert "no prediction for " + suite.cases[-1].id in " ".join(results["warnings"])
+    code, _, err = run(["score", str(NEWS), str(preds), "--out", str(tmp_path / "r2"), "--fail-under", "participants.recall=0.99"], capsys)
+    assert code == 1
+    assert "participants.recall" in err
+
+
+def test_score_rejects_a_malformed_prediction(tmp_path, capsys):
+    preds = tmp_path / "preds"
+    preds.mkdir()
+    (preds / "00_tass_lavrov_de_mistura.json").write_text('{"title": 3}')
+    code, _, err = run(["score", str(NEWS), str(preds), "--out", str(tmp_path / "o")], capsys)
+    assert code == 2
+    assert "00_tass_lavrov_de_mistura.json" in err and err.count("\n") == 1
+
+
+def test_bad_gold_file_stops_before_any_model_call(tmp_path, capsys, stub, monkeypatch):
+    suite = tmp_path / "suite"
+    shutil.copytree(NEWS, suite, ignore=shutil.ignore_patterns("suite.toml"))
+    gold = json.loads((suite / "05_afp_hill_six_party_talks.gold.json").read_text())
+    gold["upcoming"][0]["date"] = "next week"
+    (suite / "05_afp_hill_six_party_talks.gold.json").write_text(json.dumps(gold))
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2
+    assert "05_afp_hill_six_party_talks.gold.json" in err and "upcoming[0].date" in err
+    assert stub.requests == []
+
+
+def test_module_runs_without_traceback_on_bad_input():
+    proc = subprocess.run([sys.executable, "-m", "summarizer", "summarize", "/no/such"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: /no/such: no such file; check the path"

@@ -1,0 +1,156 @@
+"""The in-process llama.cpp backend: response_format translation, grammar, context window."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.backends import local
+from summarizer.backends.local import LocalBackend, llama_response_format
+from summarizer.errors import UsageError
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"zq_code": {"type": "string", "enum": ["XK-7", "PL-2"]}},
+    "required": ["zq_code"],
+    "additionalProperties": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        pytest.param(
+            {"type": "json_schema", "json_schema": {"name": "Code", "schema": SCHEMA, "strict": True}},
+            {"type": "json_object", "schema": SCHEMA},
+            id="json_schema-becomes-json_object-with-schema",
+        ),
+        pytest.param({"type": "json_schema", "json_schema": {"name": "Code"}}, {"type": "json_object"},
+                     id="json_schema-without-schema"),
+        pytest.param({"type": "json_schema"}, {"type": "json_object"}, id="json_schema-bare"),
+        pytest.param({"type": "json_object"}, {"type": "json_object"}, id="json_object-unchanged"),
+        pytest.param({"type": "json_object", "schema": SCHEMA}, {"type": "json_object", "schema": SCHEMA},
+                     id="json_object-with-schema-unchanged"),
+        pytest.param({"type": "text"}, {"type": "text"}, id="text-unchanged"),
+        pytest.param(None, None, id="none"),
+        pytest.param({}, {}, id="empty"),
+    ],
+)
+def test_llama_response_format(given, expected):
+    assert llama_response_format(given) == expected
+
+
+class FakeLlama:
+    """Stands in for llama_cpp.Llama: whitespace tokenizer, records create_chat_completion calls."""
+
+    def __init__(self):
+        self.calls = []
+
+    def tokenize(self, data: bytes, add_bos: bool = True):
+        return data.decode("utf-8").split()
+
+    def create_chat_completion(self, **kwargs):
+        self.calls.append(kwargs)
+        return {
+            "id": "x", "object": "chat.completion", "created": 0,
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": '{"zq_code": "PL-2"}'}}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7},
+        }
+
+
+@pytest.fixture
+def fake_llama(monkeypatch, tmp_path):
+    fake = FakeLlama()
+    path = tmp_path / "tiny-model.gguf"
+    monkeypatch.setitem(local._LOADED, (str(path), 64), fake)
+    return LocalBackend(path, n_ctx=64), fake
+
+
+def test_send_applies_the_translated_schema(fake_llama):
+    backend, fake = fake_llama
+    response_format = {"type": "json_schema", "json_schema": {"name": "Code", "schema": SCHEMA}}
+    out = backend.send({"messages": [{"role": "user", "content": "hi"}], "max_tokens": 9,
+                        "response_format": response_format, "temperature": 0.0, "seed": 3})
+    (call,) = fake.calls
+    assert call["response_format"] == {"type": "json_object", "schema": SCHEMA}
+    assert call["max_tokens"] == 9 and call["seed"] == 3 and call["temperature"] == 0.0
+    assert out["model"] == "tiny-model"  # filled in when llama.cpp leaves it out
+    assert backend.label == "local:tiny-model.gguf"
+
+
+@pytest.mark.parametrize(
+    ("words", "max_tokens", "fits"),
+    [
+        pytest.param(10, 20, True, id="small"),
+        pytest.param(40, 64 - 40 - 16, True, id="exactly-at-budget"),  # 40 words + 8 per message x2
+        pytest.param(41, 64 - 40 - 16, False, id="one-over-budget"),
+        pytest.param(10, 60, False, id="answer-budget-too-big"),
+    ],
+)
+def test_check_fits_counts_prompt_and_answer(fake_llama, words, max_tokens, fits):
+    backend, _ = fake_llama
+    messages = [{"role": "system", "content": ""}, {"role": "user", "content": "w " * words}]
+    if fits:
+        backend.check_fits(messages, max_tokens)
+    else:
+        with pytest.raises(UsageError, match="too long") as info:
+            backend.check_fits(messages, max_tokens)
+        assert "n_ctx 64" in str(info.value) and "SUMMARIZER_N_CTX" in str(info.value)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # llama-cpp's __del__ on a failed load
+def test_bad_gguf_is_a_usage_error(tmp_path):
+    bogus = tmp_path / "bogus.gguf"
+    bogus.write_bytes(b"not a gguf file at all")
+    with pytest.raises(UsageError, match="bogus.gguf"):
+        LocalBackend(bogus, n_ctx=128).count_tokens([{"role": "user", "content": "x"}])
+
+
+# -- the real embedded model ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gguf() -> Path:
+    from summarizer import weights
+
+    try:
+        return weights.resolve()
+    except UsageError as exc:
+        pytest.skip(f"embedded model weights not available: {exc}")
+
+
+@pytest.mark.slow
+def test_grammar_forces_the_schema(gguf):
+    """A haiku prompt would not produce this JSON on its own: only the grammar can make it."""
+    backend = LocalBackend(gguf, n_ctx=512)
+    request = {
+        "messages": [
+            {"role": "system", "content": "You are a poet."},
+            {"role": "user", "content": "Write a short haiku about the sea."},
+        ],
+        "max_tokens": 40,
+        "temperature": 0.0,
+        "seed": 0,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "Code", "schema": SCHEMA, "strict": True}},
+    }
+    response = backend.send(request)
+    content = response["choices"][0]["message"]["content"]
+    data = json.loads(content)
+    assert set(data) == {"zq_code"}
+    assert data["zq_code"] in {"XK-7", "PL-2"}
+    assert response["usage"]["completion_tokens"] <= 40
+
+
+@pytest.mark.slow
+def test_check_fits_rejects_a_too_long_prompt(gguf):
+    backend = LocalBackend(gguf, n_ctx=512)
+    backend.check_fits([{"role": "user", "content": "A short prompt."}], 100)
+    long_text = "The delegations met again in Geneva to discuss the ceasefire. " * 80
+    with pytest.raises(UsageError) as info:
+        backend.check_fits([{"role": "user", "content": long_text}], 100)
+    message = str(info.value)
+    assert "too long" in message
+    assert "n_ctx 512" in message and "412" in message  # the window and what it leaves
