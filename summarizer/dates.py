@@ -404,3 +404,35 @@ def ends_before(value: str, published: date) -> bool:
     if isinstance(published, datetime):
         published = published.date()
     return isodates.span(value).end < published
+
+
+_LEAD_IN = re.compile(r"(?:\b(?:due|set|scheduled|expected)\s+)?\b(?:on|in|from|by|until|before|after|at|during|through|for)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def find_expressions(sentence: str) -> list[str]:
+    """The time expressions in ``sentence``, in order, as written (after whitespace folding).
+
+    A leading preposition ("on", "from", "due in the") is kept with its expression, so
+    the result reads as the article's own words. Earlier rules win over overlapping later ones.
+    """
+    text = normalize(sentence)
+    lowered = text.lower()
+    taken: list[tuple[int, int]] = []
+    for pattern, _ in _RULES:
+        for match in pattern.finditer(lowered):
+            start, end = match.span()
+            if start == end or any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+    found = []
+    for start, end in sorted(taken):
+        lead = _LEAD_IN.search(text[:start])
+        expression = text[lead.start() if lead else start:end].strip()
+        last = expression.rsplit(" ", 1)[-1].lower()
+        if last.endswith(".") and last[:-1] not in _ABBREVIATED_MONTHS:
+            expression = expression[:-1]  # the sentence's full stop, not an abbreviation's
+        found.append(expression)
+    return found
+
+
+_ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

@@ -56,14 +56,17 @@ def sentence_with(article: str, phrase: str) -> str | None:
     return None
 
 
+def similar_sentences(article: str, claim: str, limit: int = 3) -> list[str]:
+    """The ``limit`` sentences sharing the most words with ``claim``, best first."""
+    scored = [(fuzz.token_set_ratio(claim.lower(), s.lower()), i, s) for i, s in enumerate(sentences(article))]
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [s for score, _, s in scored[:limit] if score > 0]
+
+
 def best_sentence(article: str, claim: str) -> str | None:
     """The sentence that shares the most words with ``claim``."""
-    best, best_score = None, 0.0
-    for sentence in sentences(article):
-        score = fuzz.token_set_ratio(claim.lower(), sentence.lower())
-        if score > best_score:
-            best, best_score = sentence, score
-    return best
+    found = similar_sentences(article, claim, limit=1)
+    return found[0] if found else None
 
 
 def name_found(name: str, article: str) -> bool:
@@ -126,3 +129,76 @@ def merge(participants: list[Participant]) -> list[Participant]:
         else:
             merged.append(item)
     return merged
+
+
+_TOKEN = re.compile(r"[A-Za-z][\w'\u2019.\-]*|[,;:()\"\u201c\u201d]")
+_HEAD_TITLES = {
+    "president", "minister", "secretary", "envoy", "ambassador", "chairman", "chairwoman", "spokesman",
+    "spokeswoman", "spokesperson", "director", "chief", "governor", "senator", "judge", "justice",
+    "commander", "premier", "king", "queen", "prince", "mayor", "representative", "leader", "negotiator",
+    "counsel", "adviser", "advisor", "attorney", "lawyer", "sen.", "rep.", "gov.", "gen.", "dr.", "chancellor",
+    "ceo", "head", "speaker", "officer", "analyst", "economist", "strategist", "professor",
+}
+_NOT_NAMES = {
+    "the", "a", "an", "on", "in", "of", "and", "for", "to", "said", "says", "told", "will", "was", "is",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+
+
+def _is_name_token(token: str) -> bool:
+    word = token.rstrip(".,").removesuffix("'s").removesuffix("\u2019s")
+    return (
+        bool(word) and word[0].isupper() and word.lower() not in _NOT_NAMES
+        and word.lower().strip(".") not in TITLE_WORDS and word.lower() not in _HEAD_TITLES
+    )
+
+
+_ROLE_STOPS = {"according", "said", "says", "told", "by", "with", "from", "as", "when", "while", "but"}
+
+
+def _role_before(tokens: list[str], head: int, floor: int) -> str:
+    start = head
+    while start > floor:
+        prev = tokens[start - 1]
+        if prev.lower() in _ROLE_STOPS:
+            break
+        if prev[:1].isupper() or prev.lower() in _LINKS or prev.lower() in TITLE_WORDS:
+            start -= 1
+        else:
+            break
+    while start < head and tokens[start].lower() in _LINKS:
+        start += 1
+    return " ".join(tokens[start:head + 1])
+
+
+def titled_people(article: str) -> list[tuple[str, str]]:
+    """People the article names right after a title: [("Mikhail Bogdanov", "Deputy Foreign Minister")]."""
+    found: list[tuple[str, str]] = []
+    for sentence in sentences(article):
+        tokens = _TOKEN.findall(normalize(sentence))
+        floor = 0  # a role never reaches back into the previous titled name
+        for i, token in enumerate(tokens):
+            if token.lower() not in _HEAD_TITLES or i < floor:
+                continue
+            name: list[str] = []
+            for nxt in tokens[i + 1:i + 5]:
+                if _is_name_token(nxt) or (name and nxt.lower() in _PARTICLES):
+                    name.append(nxt)
+                    if nxt.endswith(("'s", "\u2019s", ".", ",")) and not re.fullmatch(r"[A-Z]\.", nxt):
+                        break
+                else:
+                    break
+            name = [w.rstrip(",").removesuffix("'s").removesuffix("\u2019s") for w in name]
+            if len(name) >= 2 and name[-1].lower() not in _PARTICLES:
+                found.append((" ".join(name).rstrip("."), _role_before(tokens, i, floor)))
+                floor = i + 1 + len(name)
+    return found
+
+
+def role_in_article(name: str, article: str) -> str | None:
+    """The title the article puts right before ``name`` ("Russian Foreign Minister"), if any."""
+    for person, role in titled_people(article):
+        if person == name or person.split()[-1] == name.split()[-1]:
+            return role
+    return None

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from . import dates, grounding
+from . import dates, grounding, isodates
 from .articles import Article
 from .drafts import TASKS, EventDraft, ParticipantDraft, ParticipantsDraft, UpcomingDraft
 from .errors import Usage
@@ -105,7 +105,16 @@ def _checked(ctx: Context, task: str, check: Callable[[Any], tuple[list[Any], li
     return kept
 
 
+MAX_ROLE_WORDS = 10
+
+
+def _participant(text: str, name: str, kind: str, role: str | None) -> Participant:
+    evidence = grounding.sentence_with(text, name) or grounding.sentence_with(text, name.split()[-1])
+    return Participant(name=name, kind=kind, role=role, evidence=evidence or name)
+
+
 def participants(ctx: Context) -> list[Participant]:
+    """The model's participants, checked; then titled people it left out ("Deputy Minister X Y")."""
     text = ctx.article.text
 
     def check(draft: ParticipantsDraft) -> tuple[list[Participant], list[tuple[ParticipantDraft, str]]]:
@@ -115,13 +124,15 @@ def participants(ctx: Context) -> list[Participant]:
             if not grounding.name_found(name, text):
                 failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
-            evidence = grounding.sentence_with(text, name) or grounding.sentence_with(text, name.split()[-1])
-            kept.append(
-                Participant(name=name, kind=item.kind, role=title or item.role, evidence=evidence or name)
-            )
-        return grounding.merge(kept), failed
+            role = item.role if item.role and len(item.role.split()) <= MAX_ROLE_WORDS else None
+            if item.kind == "person":
+                role = grounding.role_in_article(name, text) or title or role
+            kept.append(_participant(text, name, item.kind, role))
+        return kept, failed
 
-    return _checked(ctx, "participants", check)
+    found = _checked(ctx, "participants", check)
+    titled = [_participant(text, name, "person", role) for name, role in grounding.titled_people(text)]
+    return grounding.merge(found + titled)
 
 
 def upcoming(ctx: Context) -> list[UpcomingEvent]:
@@ -132,8 +143,12 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
         for item in draft.upcoming:
             when = (item.when_text or "").strip() or None
             if when and not grounding.sentence_with(text, when):
-                failed.append((item, f"when_text {when!r} is not the article's own words"))
-                continue
+                repaired = _article_words_for(ctx, item.event, when)
+                if repaired is None:
+                    failed.append((item, f"when_text {when!r} is not the article's own words"))
+                    continue
+                ctx.note("repaired", field="upcoming", item=item.model_dump(), when_text=repaired)
+                when = repaired
             evidence = (when and grounding.sentence_with(text, when)) or grounding.best_sentence(text, item.event)
             value = dates.resolve(when, ctx.published, evidence) if when else None
             if value and dates.ends_before(value, ctx.published):
@@ -143,6 +158,24 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
         return kept, failed
 
     return _checked(ctx, "upcoming", check)
+
+
+def _article_words_for(ctx: Context, event: str, when: str) -> str | None:
+    """The article's own time words for an event whose when_text the model paraphrased.
+
+    Looks in the sentences most like the event for a time expression that resolves to
+    a date overlapping the paraphrase's ("on Nov. 15-26" -> "from Nov. 15 to 26").
+    """
+    target = dates.resolve(when, ctx.published)
+    if target is None:
+        return None
+    wanted = isodates.span(target)
+    for sentence in grounding.similar_sentences(ctx.article.text, f"{event} {when}", limit=3):
+        for expression in dates.find_expressions(sentence):
+            value = dates.resolve(expression, ctx.published, sentence)
+            if value and isodates.span(value).overlaps(wanted):
+                return expression
+    return None
 
 
 def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:

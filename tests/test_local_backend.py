@@ -112,6 +112,18 @@ def test_bad_gguf_is_a_usage_error(tmp_path):
 # -- the real embedded model ---------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module", autouse=True)
+def close_loaded_models():
+    """Free the models this module loaded (llama-cpp's __del__ is noisy at interpreter exit)."""
+    before = set(local._LOADED)
+    yield
+    for key in set(local._LOADED) - before:
+        model = local._LOADED.pop(key)
+        close = getattr(model, "close", None)
+        if close is not None:
+            close()
+
+
 @pytest.fixture(scope="module")
 def gguf() -> Path:
     from summarizer import weights
