@@ -8,10 +8,12 @@ and a log of every request received (JSON body and headers).
 `FakeBackend` is an in-process object implementing the `Backend` protocol, for
 pipeline tests that need no HTTP.
 
-Both are importable outside pytest (benchmarks)::
+Both are importable outside pytest (benchmarks) when the project root is on
+sys.path (``python -m bench.NAME`` from the root, or PYTHONPATH=.)::
 
-    from tests.stub_server import StubServer
-    with StubServer(default=Reply(content=answer_for, delay=0.2)) as stub:
+    from tests.stub_server import Reply, StubServer, by_schema
+    answers = by_schema({"ParticipantsDraft": {...}, "UpcomingDraft": {...}, "OverviewDraft": {...}})
+    with StubServer(default=Reply(content=answers, delay=0.2)) as stub:
         ... OpenAIBackend("openai", "m", base_url=stub.base_url, api_key="x") ...
 """
 
@@ -30,6 +32,7 @@ from typing import Any, Union
 
 __all__ = [
     "FakeBackend",
+    "FakeBackendExhausted",
     "Reply",
     "ReceivedRequest",
     "StubServer",
