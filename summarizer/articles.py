@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import UsageError
 
 _HEADER = re.compile(r"^date\s+(\S+)\s*$", re.IGNORECASE)
+_HEADER_LIKE = re.compile(r"^date\b[\s:=]*\S*\d", re.IGNORECASE)  # "date: 2017-06-08", "date 2017-13-45"
 _HTML = re.compile(r"^\s*(<!doctype html|<html)", re.IGNORECASE)
 
 
@@ -37,12 +38,13 @@ def parse_date(value: str, source: str = "--date") -> date:
 
 def parse_article(text: str, source: str = "<text>") -> Article:
     """Split an optional `date YYYY-MM-DD` header from the body."""
+    text = text.removeprefix("\ufeff")
     first, _, rest = text.partition("\n")
     match = _HEADER.match(first.strip())
     if match:
         published = parse_date(match.group(1), f"{source}: date header")
         body = rest
-    elif first.strip().lower().startswith("date ") or first.strip().lower() == "date":
+    elif _HEADER_LIKE.match(first.strip()) and len(first.split()) <= 4:
         raise UsageError(
             f"{source}: malformed date header {first.strip()!r}; "
             "the first line must be `date YYYY-MM-DD` or part of the article"

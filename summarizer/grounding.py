@@ -63,6 +63,29 @@ def similar_sentences(article: str, claim: str, limit: int = 3) -> list[str]:
     return [s for score, _, s in scored[:limit] if score > 0]
 
 
+def similarity(a: str, b: str) -> float:
+    """Word-set similarity, 0-100, of two texts."""
+    return fuzz.token_set_ratio(a.lower(), b.lower())
+
+
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
+    r"|\b(?:you are|act as|pretend to be)\b.{0,40}\b(?:assistant|model|ai|chatbot|language model)\b"
+    r"|\b(?:list|add|include|name)\b.{0,80}\bas (?:an? )?(?:participant|key issue|upcoming event)s?\b"
+    r"|\b(?:system prompt|assistant:|### instruction)",
+    re.IGNORECASE,
+)
+
+
+def without_injections(article: str) -> tuple[str, list[str]]:
+    """The article minus sentences that speak to the model, and those sentences."""
+    removed = [s for s in sentences(article) if _INJECTION.search(s)]
+    text = article
+    for sentence in removed:
+        text = text.replace(sentence, " ")
+    return text, removed
+
+
 def best_sentence(article: str, claim: str) -> str | None:
     """The sentence that shares the most words with ``claim``."""
     found = similar_sentences(article, claim, limit=1)
@@ -84,7 +107,7 @@ def split_title(name: str) -> tuple[str, str | None]:
     words = name.split()
     last_title = -1
     for i, word in enumerate(words[:-1]):
-        if word.strip(".,").lower() in TITLE_WORDS:
+        if all(part in TITLE_WORDS for part in word.strip(".,").lower().split("-")):  # "Secretary-General"
             last_title = i
     if last_title < 0:
         return name, None

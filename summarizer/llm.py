@@ -9,8 +9,9 @@ instructor as a validation error.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 import instructor
 import openai
@@ -34,6 +35,7 @@ class LLMSettings:
     reasks: int = 2
     temperature: float = 0.0
     seed: int = 0
+    sleep: Callable[[float], None] = time.sleep  # how transport retries wait; tests pass a recorder
 
 
 def _client_error(exc: openai.APIStatusError, label: str) -> SummarizerError:
@@ -76,7 +78,9 @@ class LLM:
         if self.player is not None:
             data = self.player.load(request)
         else:
-            data = call_with_retries(lambda: self.backend.send(request), self.settings.transport)
+            data = call_with_retries(
+                lambda: self.backend.send(request), self.settings.transport, sleep=self.settings.sleep
+            )
             if self.recorder is not None:
                 self.recorder.save(request, data)
         completion = ChatCompletion.model_validate(data)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any, Callable
 
@@ -47,6 +48,17 @@ class Context:
 
     def note(self, kind: str, **entry: Any) -> None:
         self.diagnostics.setdefault(kind, []).append(entry)
+
+    @cached_property
+    def trusted(self) -> str:
+        """The article without sentences addressed to the model ("ignore previous instructions...").
+
+        Grounding checks run against this text, so an injected name or date is never grounded.
+        """
+        text, removed = grounding.without_injections(self.article.text)
+        for sentence in removed:
+            self.note("untrusted_sentence", sentence=sentence)
+        return text
 
 
 def render_focused(prompts: Prompts, article: Article, task: str) -> list[dict[str, str]]:
@@ -92,20 +104,40 @@ def _ask(ctx: Context, task: str, feedback: list[str] | None = None, previous: B
     return ctx.llm.extract(messages, TASKS[task], max_tokens=MAX_TOKENS[task], usage=ctx.usage)
 
 
-def _checked(ctx: Context, task: str, check: Callable[[Any], tuple[list[Any], list[tuple[Any, str]]]]):
-    """Ask, check every item, re-ask once with the reasons, drop what still fails."""
+@dataclass
+class Checked:
+    """One pass of checks over a draft: items kept, items failed with a reason, notes."""
+
+    kept: list[Any] = field(default_factory=list)
+    failed: list[tuple[BaseModel, str]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def _checked(
+    ctx: Context, task: str, check: Callable[[Any], Checked], same: Callable[[Any, Any], bool]
+) -> list[Any]:
+    """Ask, check every item, re-ask once with the reasons, drop what still fails.
+
+    Items that passed the first time are kept even if the second answer leaves them out.
+    """
     draft = _ask(ctx, task)
-    kept, failed = check(draft)
-    if failed:
-        ctx.note("reasked", field=task, items=[{"item": i.model_dump(), "reason": r} for i, r in failed])
-        draft = _ask(ctx, task, [f"{json.dumps(i.model_dump())}: {r}" for i, r in failed], draft)
-        kept, failed = check(draft)
-        for item, reason in failed:
+    result = check(draft)
+    kept, notes = list(result.kept), list(result.notes)
+    if result.failed:
+        ctx.note("reasked", field=task, items=[{"item": i.model_dump(), "reason": r} for i, r in result.failed])
+        feedback = [f"{json.dumps(i.model_dump(), ensure_ascii=False)}: {r}" for i, r in result.failed]
+        again = check(_ask(ctx, task, feedback, draft))
+        kept += [item for item in again.kept if not any(same(item, k) for k in kept)]
+        notes += [n for n in again.notes if n not in notes]
+        for item, reason in again.failed:
             ctx.note("dropped", field=task, item=item.model_dump(), reason=reason)
+    for kind, entry in notes:
+        ctx.note(kind, **entry)
     return kept
 
 
 MAX_ROLE_WORDS = 10
+MIN_EVENT_SUPPORT = 60  # token_set_ratio of an undated event with its best sentence
 
 
 def _participant(text: str, name: str, kind: str, role: str | None) -> Participant:
@@ -115,49 +147,60 @@ def _participant(text: str, name: str, kind: str, role: str | None) -> Participa
 
 def participants(ctx: Context) -> list[Participant]:
     """The model's participants, checked; then titled people it left out ("Deputy Minister X Y")."""
-    text = ctx.article.text
+    text = ctx.trusted
 
-    def check(draft: ParticipantsDraft) -> tuple[list[Participant], list[tuple[ParticipantDraft, str]]]:
-        kept, failed = [], []
+    def check(draft: ParticipantsDraft) -> Checked:
+        out = Checked()
         for item in draft.participants:
-            name, title = grounding.split_title(item.name.strip())
+            raw = item.name.strip()
+            name, title = grounding.split_title(raw) if item.kind == "person" else (raw, None)
             if not grounding.name_found(name, text):
-                failed.append((item, f"the name {name!r} does not occur in the article"))
+                out.failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
             role = item.role if item.role and len(item.role.split()) <= MAX_ROLE_WORDS else None
             if item.kind == "person":
                 role = grounding.role_in_article(name, text) or title or role
-            kept.append(_participant(text, name, item.kind, role))
-        return kept, failed
+            out.kept.append(_participant(text, name, item.kind, role))
+        return out
 
-    found = _checked(ctx, "participants", check)
+    found = _checked(ctx, "participants", check, grounding.same_entity)
     titled = [_participant(text, name, "person", role) for name, role in grounding.titled_people(text)]
     return grounding.merge(found + titled)
 
 
-def upcoming(ctx: Context) -> list[UpcomingEvent]:
-    text = ctx.article.text
+def _same_event(a: UpcomingEvent, b: UpcomingEvent) -> bool:
+    return (a.when_text or "").casefold() == (b.when_text or "").casefold() and (
+        grounding.similarity(a.event, b.event) >= 80
+    )
 
-    def check(draft: UpcomingDraft) -> tuple[list[UpcomingEvent], list[tuple[EventDraft, str]]]:
-        kept, failed = [], []
+
+def upcoming(ctx: Context) -> list[UpcomingEvent]:
+    """The model's events with the article's time words; dates resolved by code, past ones dropped."""
+    text = ctx.trusted
+
+    def check(draft: UpcomingDraft) -> Checked:
+        out = Checked()
         for item in draft.upcoming:
             when = (item.when_text or "").strip() or None
             if when and not grounding.sentence_with(text, when):
                 repaired = _article_words_for(ctx, item.event, when)
                 if repaired is None:
-                    failed.append((item, f"when_text {when!r} is not the article's own words"))
+                    out.failed.append((item, f"when_text {when!r} is not the article's own words"))
                     continue
-                ctx.note("repaired", field="upcoming", item=item.model_dump(), when_text=repaired)
+                out.notes.append(("repaired", {"field": "upcoming", "item": item.model_dump(), "when_text": repaired}))
                 when = repaired
             evidence = (when and grounding.sentence_with(text, when)) or grounding.best_sentence(text, item.event)
+            if not when and (not evidence or grounding.similarity(item.event, evidence) < MIN_EVENT_SUPPORT):
+                out.failed.append((item, "the article does not mention this event"))
+                continue
             value = dates.resolve(when, ctx.published, evidence) if when else None
             if value and dates.ends_before(value, ctx.published):
-                ctx.note("not_upcoming", item=item.model_dump(), date=value)
+                out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value}))
                 continue
-            kept.append(UpcomingEvent(event=item.event, when_text=when, date=value, evidence=evidence or ""))
-        return kept, failed
+            out.kept.append(UpcomingEvent(event=item.event, when_text=when, date=value, evidence=evidence or ""))
+        return out
 
-    return _checked(ctx, "upcoming", check)
+    return _checked(ctx, "upcoming", check, _same_event)
 
 
 def _article_words_for(ctx: Context, event: str, when: str) -> str | None:
@@ -170,7 +213,7 @@ def _article_words_for(ctx: Context, event: str, when: str) -> str | None:
     if target is None:
         return None
     wanted = isodates.span(target)
-    for sentence in grounding.similar_sentences(ctx.article.text, f"{event} {when}", limit=3):
+    for sentence in grounding.similar_sentences(ctx.trusted, f"{event} {when}", limit=3):
         for expression in dates.find_expressions(sentence):
             value = dates.resolve(expression, ctx.published, sentence)
             if value and isodates.span(value).overlaps(wanted):
@@ -182,7 +225,7 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     draft = _ask(ctx, "overview")
     issues = []
     for item in draft.key_issues:
-        evidence = grounding.best_sentence(ctx.article.text, item.issue) or ""
+        evidence = grounding.best_sentence(ctx.trusted, item.issue) or ""
         issues.append(KeyIssue(issue=item.issue, evidence=evidence))
     return draft.title, draft.summary, issues
 

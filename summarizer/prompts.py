@@ -35,6 +35,7 @@ class Prompts:
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # a run renders the templates it started with, matching `hash`
         )
 
     def render(self, name: str, **variables: Any) -> str:

@@ -57,8 +57,12 @@ def retry_after_seconds(exc: BaseException | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None  # "Retry-After: soon": fall back to our own backoff
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 class _Wait:

@@ -125,21 +125,11 @@ def test_parse_date(value, ok):
             parse_date(value)
 
 
-@pytest.mark.xfail(
-    strict=True, raises=UsageError,
-    reason="BUG articles.py parse_article: any first line starting with the word 'Date' is taken for a "
-    "malformed header, so an article beginning 'Date palms ...' is refused",
-)
 def test_article_starting_with_the_word_date():
     article = parse_article("Date palms are dying across southern Iraq.\nFarmers blame the drought.")
     assert article.text.startswith("Date palms")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG articles.py parse_article: a BOM in text given to the API (not read from a file) hides the "
-    "date header and stays in the article",
-)
 def test_parse_article_strips_bom():
     article = parse_article("\ufeffdate 2017-06-08\n" + BODY)
     assert article.published == date(2017, 6, 8) and article.text == BODY

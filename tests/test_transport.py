@@ -87,11 +87,6 @@ def test_retry_after_http_date_in_past_is_zero():
 
 
 @pytest.mark.parametrize("value", ["soon", "1.5x", "Tomorrow at noon"], ids=["word", "number-junk", "phrase"])
-@pytest.mark.xfail(
-    strict=True, raises=ValueError,
-    reason="BUG transport.py retry_after_seconds: email.utils.parsedate_to_datetime raises ValueError on "
-    "garbage (Python >= 3.10) instead of returning None, so a bad Retry-After crashes the retry loop",
-)
 def test_retry_after_garbage_is_ignored(value):
     assert retry_after_seconds(status_error(429, {"retry-after": value})) is None
 
@@ -206,11 +201,6 @@ def test_single_attempt_policy(attempts):
     assert fn.calls == 1 and info.value.attempts == 1
 
 
-@pytest.mark.xfail(
-    strict=True, raises=ValueError,
-    reason="BUG transport.py retry_after_seconds: a garbage Retry-After raises ValueError out of the "
-    "tenacity wait, so a retryable 429 crashes instead of falling back to backoff",
-)
 def test_garbage_retry_after_falls_back_to_backoff():
     sleeps: list[float] = []
     fn = Script(status_error(429, {"retry-after": "soon"}), "ok")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import sys
@@ -32,6 +33,16 @@ def _quiet_logs(llama_cpp: Any) -> None:
 
         _LOG_CALLBACK = callback  # keep a reference: C holds only the pointer
         llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free models before interpreter teardown, which llama-cpp-python does not survive quietly."""
+    for model in _LOADED.values():
+        close = getattr(model, "close", None)
+        if close is not None:
+            close()
+    _LOADED.clear()
 
 
 def _load(path: Path, n_ctx: int) -> Any:
