@@ -21,3 +21,15 @@ def stub():
 def fake_model():
     """A `FakeBackend`: ``fake_model.enqueue({...})`` scripts answers, ``.history`` holds requests."""
     return FakeBackend()
+
+
+@pytest.fixture
+def endpoint(stub, monkeypatch):
+    """The stub answering every pipeline task (tests.test_cli.ANSWERS), set as the OpenAI endpoint."""
+    from tests.stub_server import by_schema
+    from tests.test_cli import ANSWERS
+
+    stub.set_default(by_schema(ANSWERS))
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-key")
+    return stub

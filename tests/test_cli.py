@@ -37,14 +37,6 @@ def run(args: list[str], capsys) -> tuple[int, str, str]:
     return exit_info.value.code or 0, out, err
 
 
-@pytest.fixture
-def endpoint(stub, monkeypatch):
-    stub.set_default(by_schema(ANSWERS))
-    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
-    return stub
-
-
 def test_summarize_prints_exactly_one_summary_object(endpoint, capsys):
     code, out, err = run(["summarize", str(SEED), "--model", "openai/test-model", "--format", "json"], capsys)
     assert code == 0, err

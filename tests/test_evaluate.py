@@ -27,14 +27,6 @@ def suite(tmp_path):
     return root
 
 
-@pytest.fixture
-def endpoint(stub, monkeypatch):
-    stub.set_default(by_schema(ANSWERS))
-    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-key")
-    return stub
-
-
 def results_of(out: Path) -> dict:
     return json.loads((out / "results.json").read_text())
 

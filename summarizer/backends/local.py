@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .prefix_cache import PrefixCache, prefix_tokens
+
+
+def prefix_cache_dir() -> Path:
+    from ..weights import cache_dir
+
+    return cache_dir() / "prefix-states"
 
 DEFAULT_N_CTX = 8192
 _LOADED: dict[tuple[str, int], Any] = {}
@@ -94,10 +101,22 @@ class LocalBackend:
         self.model = path.stem
         self.label = f"local:{path.name}"
         self._lock = threading.Lock()
+        self._prefixes: dict[str, list[int]] = {}
+        self._prefix_cache = PrefixCache(prefix_cache_dir(), path, self.n_ctx)
+        self.prefix_status = "none"
 
     @property
     def llama(self) -> Any:
         return _load(self.path, self.n_ctx)
+
+    def _warm_prefix(self, messages: list[dict[str, str]]) -> None:
+        """Load (or evaluate and save) llama.cpp's state after the system prompt."""
+        if os.environ.get("SUMMARIZER_PREFIX_CACHE", "1") == "0" or not messages or messages[0]["role"] != "system":
+            return
+        system = messages[0]["content"]
+        if system not in self._prefixes:
+            self._prefixes[system] = prefix_tokens(self.llama, system)
+        self.prefix_status = self._prefix_cache.warm(self.llama, self._prefixes[system])
 
     def count_tokens(self, messages: list[dict[str, str]]) -> int:
         text = "".join(m["content"] for m in messages)
@@ -122,6 +141,7 @@ class LocalBackend:
             "seed": request.get("seed", 0),
         }
         with self._lock:
+            self._warm_prefix(request["messages"])
             response = self.llama.create_chat_completion(**kwargs)
         response.setdefault("model", self.model)
         return response
