@@ -29,7 +29,7 @@ class ParticipantDraft(BaseModel):
 
 
 class ParticipantsDraft(BaseModel):
-    participants: list[ParticipantDraft] = Field(max_length=15, description="Each participant once.")
+    participants: list[ParticipantDraft] = Field(description="Each participant once.")
 
 
 class EventDraft(BaseModel):
@@ -40,7 +40,7 @@ class EventDraft(BaseModel):
 
 
 class UpcomingDraft(BaseModel):
-    upcoming: list[EventDraft] = Field(max_length=8, description="Events still to come after the publication date.")
+    upcoming: list[EventDraft] = Field(description="Events still to come after the publication date.")
 
 
 TASKS: dict[str, type[BaseModel]] = {

@@ -63,8 +63,10 @@ class RetriesExhausted(ModelError):
         attempts: int,
         usage: Usage | None = None,
         last_output: Any = None,
+        truncated: bool = False,
     ) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.usage = usage or Usage()
         self.last_output = last_output
+        self.truncated = truncated

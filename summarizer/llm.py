@@ -116,11 +116,11 @@ class LLM:
             )
         except InstructorRetryException as exc:
             raise self._translate(exc, usage) from None
-        except IncompleteOutputException:
+        except IncompleteOutputException as exc:
             raise RetriesExhausted(
                 f"{self.label}: the answer was cut off at max_tokens={max_tokens}; "
                 "the article may be too long for a complete summary",
-                attempts=usage.requests, usage=usage,
+                attempts=usage.requests, usage=usage, last_output=_content(exc.last_completion), truncated=True,
             ) from None
 
     def _translate(self, exc: InstructorRetryException, usage: Usage) -> SummarizerError:
@@ -133,18 +133,20 @@ class LLM:
             return _client_error(cause, self.label)
         if isinstance(cause, openai.APIError):
             return ModelError(f"{self.label}: {cause}")
-        last = None
-        if exc.last_completion is not None:
-            try:
-                last = exc.last_completion.choices[0].message.content
-            except (AttributeError, IndexError):
-                last = None
+        last = _content(exc.last_completion)
         reason = str(cause or exc).splitlines()[0][:200]
         return RetriesExhausted(
             f"{self.label}: the answer still failed validation after {exc.n_attempts} attempts "
             f"({reason}); raise --reasks or try a larger model",
             attempts=exc.n_attempts, usage=usage, last_output=last,
         )
+
+
+def _content(completion: Any) -> str | None:
+    try:
+        return completion.choices[0].message.content
+    except (AttributeError, IndexError, TypeError):
+        return None
 
 
 def schema_json(model: type[BaseModel]) -> str:

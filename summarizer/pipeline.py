@@ -18,18 +18,19 @@ from functools import cached_property
 from datetime import date
 from typing import Any, Callable
 
-from pydantic import BaseModel
+import pydantic_core
+from pydantic import BaseModel, ValidationError
 
 from . import dates, grounding, isodates
 from .articles import Article
 from .drafts import TASKS, EventDraft, ParticipantDraft, ParticipantsDraft, UpcomingDraft
-from .errors import Usage
+from .errors import RetriesExhausted, Usage
 from .llm import LLM, schema_json
 from .prompts import Prompts
 from .schema import ArticleSummary, KeyIssue, Participant, UpcomingEvent
 
 TASK_ORDER = ("participants", "upcoming", "overview")
-MAX_TOKENS = {"overview": 600, "participants": 500, "upcoming": 400, "plain": 1800}
+MAX_TOKENS = {"overview": 700, "participants": 700, "upcoming": 600, "plain": 1800}
 
 
 @dataclass
@@ -101,7 +102,37 @@ def _ask(ctx: Context, task: str, feedback: list[str] | None = None, previous: B
                 "or leave them out.",
             },
         ]
-    return ctx.llm.extract(messages, TASKS[task], max_tokens=MAX_TOKENS[task], usage=ctx.usage)
+    try:
+        return ctx.llm.extract(messages, TASKS[task], max_tokens=MAX_TOKENS[task], usage=ctx.usage)
+    except RetriesExhausted as exc:
+        partial = salvage(TASKS[task], exc.last_output) if exc.truncated else None
+        if partial is None:
+            raise
+        ctx.note("salvaged", field=task, reason=str(exc), kept=len(next(iter(partial.model_dump().values()))))
+        return partial
+
+
+def salvage(model: type[BaseModel], text: str | None) -> BaseModel | None:
+    """The complete items of a list answer that was cut off mid-way, or None.
+
+    Only single-list models (participants, upcoming) are salvaged: a cut-off overview
+    has no safe partial form.
+    """
+    fields = list(model.model_fields)
+    if not text or len(fields) != 1:
+        return None
+    try:
+        data = pydantic_core.from_json(text, allow_partial=True)
+    except ValueError:
+        return None
+    item_type = model.model_fields[fields[0]].annotation.__args__[0]
+    items = []
+    for raw in data.get(fields[0], []) if isinstance(data, dict) else []:
+        try:
+            items.append(item_type.model_validate(raw))
+        except ValidationError:
+            continue  # the item being written when the answer was cut off
+    return model(**{fields[0]: items})
 
 
 @dataclass

@@ -166,3 +166,29 @@ def test_check_fits_rejects_a_too_long_prompt(gguf):
     message = str(info.value)
     assert "too long" in message
     assert "n_ctx 512" in message and "412" in message  # the window and what it leaves
+
+
+@pytest.mark.slow
+def test_prefix_state_restored_from_disk_answers_like_a_fresh_evaluation(gguf, tmp_path):
+    """The saved state after the system prompt must be exactly what evaluating it gives."""
+    from summarizer.backends.prefix_cache import PrefixCache, prefix_tokens
+
+    backend = LocalBackend(gguf, n_ctx=512)
+    llama = backend.llama
+    system = "You answer with one word. The capital of France is Paris; of Italy, Rome."
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": "Capital of Italy?"}]
+    tokens = prefix_tokens(llama, system)
+    assert 10 < len(tokens) < 60
+    cache = PrefixCache(tmp_path, gguf, 512)
+
+    llama.reset()
+    assert cache.warm(llama, tokens) == "evaluated"
+    assert len(list(tmp_path.glob("prefix-*.state"))) == 1
+    first = llama.create_chat_completion(messages=messages, max_tokens=8, temperature=0.0)
+
+    llama.reset()
+    assert cache.warm(llama, tokens) == "restored"
+    assert llama.n_tokens == len(tokens)
+    again = llama.create_chat_completion(messages=messages, max_tokens=8, temperature=0.0)
+    assert again["choices"][0]["message"]["content"] == first["choices"][0]["message"]["content"]
+    assert cache.warm(llama, tokens) == "in memory"

@@ -324,3 +324,39 @@ def test_summarizer_over_http_sends_tasks_concurrently(monkeypatch):
     arrivals = sorted(r.at for r in server.requests)
     assert len(arrivals) == 3
     assert arrivals[-1] - arrivals[0] < 0.3  # all three were in flight before the first answer came back
+
+
+# -- an answer cut off at max_tokens ---------------------------------------------------------------
+
+
+def test_a_cut_off_list_keeps_its_complete_items(stub):
+    """One runaway item never fails the whole summary: the complete items before it are kept."""
+    from summarizer.backends.openai_compat import OpenAIBackend
+
+    truncated = '{"upcoming": [{"event": "Lavrov and de Mistura hold talks in Moscow", "when_text": "on Thursday"}, {"event": "Astana talks on Syria and then on and on'
+    stub.enqueue(PARTICIPANTS)
+    stub.enqueue(truncated, finish_reason="length")
+    stub.enqueue(OVERVIEW)
+    backend = OpenAIBackend("openai", "test-model", base_url=stub.base_url, api_key="sk-test")
+    backend.concurrent = False
+    settings = LLMSettings(transport=RetryPolicy(attempts=1), reasks=0)
+    ctx = Context(llm=LLM(backend, settings), prompts=Prompts(), article=Article(ARTICLE, PUBLISHED))
+    summary = focused(ctx)
+    assert [(e.event, e.date) for e in summary.upcoming] == [("Lavrov and de Mistura hold talks in Moscow", "2017-06-08")]
+    assert ctx.diagnostics["salvaged"][0]["field"] == "upcoming"
+    assert ctx.diagnostics["salvaged"][0]["kept"] == 1
+
+
+def test_a_cut_off_overview_is_an_error_not_a_guess(stub):
+    from summarizer.backends.openai_compat import OpenAIBackend
+    from summarizer.errors import RetriesExhausted
+
+    stub.enqueue(PARTICIPANTS)
+    stub.enqueue(UPCOMING)
+    stub.enqueue('{"title": "Lavrov and de Mistura", "summary": "Russia', finish_reason="length")
+    backend = OpenAIBackend("openai", "test-model", base_url=stub.base_url, api_key="sk-test")
+    backend.concurrent = False
+    ctx = Context(llm=LLM(backend, LLMSettings(transport=RetryPolicy(attempts=1), reasks=0)),
+                  prompts=Prompts(), article=Article(ARTICLE, PUBLISHED))
+    with pytest.raises(RetriesExhausted, match="cut off"):
+        focused(ctx)

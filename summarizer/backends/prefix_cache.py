@@ -47,11 +47,12 @@ class PrefixCache:
 
     def __init__(self, directory: Path, model_path: Path, n_ctx: int) -> None:
         self.directory = directory
-        stat = model_path.stat()
-        self._model_id = f"{model_path.name}:{stat.st_size}:{n_ctx}"
+        self.model_path = model_path
+        self.n_ctx = n_ctx
 
     def _path(self, tokens: list[int]) -> Path:
-        digest = hashlib.sha256(self._model_id.encode())
+        stat = self.model_path.stat()
+        digest = hashlib.sha256(f"{self.model_path.name}:{stat.st_size}:{stat.st_mtime_ns}:{self.n_ctx}".encode())
         digest.update(np.asarray(tokens, dtype=np.int32).tobytes())
         return self.directory / f"prefix-{digest.hexdigest()[:24]}.state"
 
