@@ -59,6 +59,11 @@ _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _FUTURE_CUES = re.compile(
     r"\b(?:will|would|shall|'ll|to be|is to|are to|due|scheduled|expected|planned|plans?|slated"
     r"|set to|set for|going to|upcoming|until|till|from now|next|coming|ahead|later)\b")
+_PLANNED = re.compile(
+    r"\b(?:will|would|shall|'ll|to be held|is to|are to|due|scheduled|expected|planned|plans? to|slated"
+    r"|set to|set for|going to|upcoming|takes? effect|go(?:es)? into effect|comes? into force|effective"
+    r"|starting|intends? to|aims? to|proposed|offered|possibility|not ruled out|ahead of|before the next)\b"
+    r"|'ll\b")
 _PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|ago|last|earlier|yesterday|came|went|met|held|took|began|said|told"
     r"|gave|made|saw|spoke|won|lost|announced|visited|arrived|returned|signed|reported|agreed|voted"
@@ -364,6 +369,15 @@ def _is_future(text: str, context: str) -> bool:
         end = min((e.start() for e in edges if e.start() >= at + len(text)), default=len(context))
         clause = f"{context[start:at]} {context[at + len(text):end]}"
     return bool(_FUTURE_CUES.search(clause)) or not _PAST_CUES.search(clause)
+
+
+def reads_as_planned(sentence: str) -> bool:
+    """True when a sentence speaks of something still to come ("will", "due", "takes effect", ...).
+
+    The pipeline asks this of events that are dated on or before the publication day, or not
+    dated at all: "stocks fell on Tuesday" in a Tuesday article is not an upcoming event.
+    """
+    return bool(_PLANNED.search(normalize(sentence).lower()))
 
 
 def resolve(when_text: str | None, published: date, context: str | None = None) -> str | None:

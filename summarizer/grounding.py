@@ -225,3 +225,23 @@ def role_in_article(name: str, article: str) -> str | None:
         if person == name or person.split()[-1] == name.split()[-1]:
             return role
     return None
+
+
+_GENERIC = re.compile(
+    r"\b(?:index|indices|indexes|gauge|average|composite|shares|stocks|bonds|yields|prices|prison|airport"
+    r"|hospital|street|avenue|square|building|palace|hall)\b|^\d|%",
+    re.IGNORECASE,
+)
+
+
+def is_proper_name(name: str) -> bool:
+    """A named actor: starts with a capital and is not a market index, a venue or a number."""
+    words = name.split()
+    return bool(words) and words[0][:1].isupper() and not _GENERIC.search(name)
+
+
+def is_byline(name: str, article: str) -> bool:
+    """True for the news agency in the dateline ("MOSCOW, June 8. /TASS/.", "(Reuters) -")."""
+    head = article[:200]
+    pattern = rf"[(/]\s*{re.escape(name)}\s*[)/]|\b{re.escape(name)}\s*\)\s*[-\u2013\u2014]"
+    return re.search(pattern, head, re.IGNORECASE) is not None

@@ -188,6 +188,9 @@ def participants(ctx: Context) -> list[Participant]:
             if not grounding.name_found(name, text):
                 out.failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
+            if not grounding.is_proper_name(name) or grounding.is_byline(name, ctx.article.text):
+                out.notes.append(("not_participant", {"item": item.model_dump(), "reason": "not a named actor of the story"}))
+                continue
             role = item.role if item.role and len(item.role.split()) <= MAX_ROLE_WORDS else None
             if item.kind == "person":
                 role = grounding.role_in_article(name, text) or title or role
@@ -227,6 +230,11 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
             value = dates.resolve(when, ctx.published, evidence) if when else None
             if value and dates.ends_before(value, ctx.published):
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value}))
+                continue
+            starts_later = value is not None and isodates.span(value).start > ctx.published
+            if not starts_later and not dates.reads_as_planned(evidence or ""):
+                # dated today or undated, and told in the past tense: it already happened
+                out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value, "reason": "past tense"}))
                 continue
             out.kept.append(UpcomingEvent(event=item.event, when_text=when, date=value, evidence=evidence or ""))
         return out
