@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import platformdirs
 
@@ -90,7 +90,8 @@ def _part_paths(weights: WeightFile) -> list[Path] | None:
     return paths
 
 
-def _progress(total: int, description: str):
+def _progress():
+    """A transient progress bar on stderr for assembling or downloading the weights."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
     from .console import err_console
@@ -98,19 +99,19 @@ def _progress(total: int, description: str):
     return Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
         console=err_console(), transient=True,
-    ), description
+    )
 
 
-def _install(source_chunks: Callable[[], "object"], target: Path, weights: WeightFile, origin: str) -> Path:
+def _install(source_chunks: Callable[[], Iterator[bytes]], target: Path, weights: WeightFile, origin: str) -> Path:
     """Write chunks to a temp file beside ``target``, verify, then rename into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    progress, description = _progress(weights.size, f"assembling {weights.filename}")
+    progress = _progress()
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".gguf")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out, progress:
-            task = progress.add_task(description, total=weights.size)
+            task = progress.add_task(f"verifying {weights.filename} from {origin}", total=weights.size)
             for chunk in source_chunks():
                 digest.update(chunk)
                 out.write(chunk)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 _MAGIC = b"SUMMARIZER-PREFIX-1\n"
+KEEP = 4
 
 
 def prefix_tokens(llama: Any, system: str) -> list[int]:
@@ -100,5 +101,12 @@ class PrefixCache:
                 handle.write(_MAGIC)
                 handle.write(memoryview(buffer)[:written])
             os.replace(tmp, path)
+            self._evict(keep=path)
         except OSError:
             pass  # a read-only cache only costs speed
+
+    def _evict(self, keep: Path) -> None:
+        """Keep the newest KEEP states: old prompts' states are dead weight (~45 MB each)."""
+        states = sorted(self.directory.glob("prefix-*.state"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in [p for p in states if p != keep][KEEP - 1:]:
+            old.unlink(missing_ok=True)
