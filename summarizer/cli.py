@@ -231,7 +231,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("error: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except SummarizerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        used = getattr(exc, "usage", None)
+        spent = f" ({used.total_tokens} tokens used in {used.requests} requests)" if used and used.requests else ""
+        click.echo(f"error: {exc}{spent}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("error: interrupted; finished cases are kept (eval: rerun with --resume --out DIR)", err=True)
