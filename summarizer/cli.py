@@ -240,3 +240,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(1)
+    except Exception as exc:  # a bug: still one line, with a way to see the traceback
+        if os.environ.get("SUMMARIZER_DEBUG"):
+            raise
+        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); rerun with SUMMARIZER_DEBUG=1 "
+                   "for the traceback and report it", err=True)
+        sys.exit(1)

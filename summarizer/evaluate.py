@@ -95,6 +95,9 @@ def _run_case(summarizer: Summarizer, case: Case) -> dict[str, Any]:
     except SummarizerError as exc:
         usage = getattr(exc, "usage", None)
         return case_entry(case.id, None, score_case(case.gold, None, case.text), error=str(exc), usage=usage)
+    except Exception as exc:  # a bug in the pipeline: recorded apart from model failures, the suite goes on
+        error = f"internal error ({type(exc).__name__}: {exc})"
+        return case_entry(case.id, None, score_case(case.gold, None, case.text), error=error)
     return case_entry(
         case.id, result.summary, score_case(case.gold, result.summary, case.text),
         latency_s=result.latency_s, usage=result.usage, diagnostics=result.diagnostics,
