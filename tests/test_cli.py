@@ -201,3 +201,16 @@ def test_module_runs_without_traceback_on_bad_input():
     proc = subprocess.run([sys.executable, "-m", "summarizer", "summarize", "/no/such"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: /no/such: no such file; check the path"
+
+
+def test_an_internal_bug_is_one_line_not_a_traceback(endpoint, capsys, monkeypatch):
+    from summarizer import api
+
+    def broken(self, *args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(api.Summarizer, "run", broken)
+    code, out, err = run(["summarize", str(SEED), "-m", "openai/test-model"], capsys)
+    assert code == 1 and out == ""
+    assert err.startswith("error: internal error (KeyError") and err.count("\n") == 1
+    assert "SUMMARIZER_DEBUG=1" in err
