@@ -156,20 +156,22 @@ def test_render_sends_the_article_verbatim(tmp_path, capsys):
 def test_score_cli_writes_every_report_and_uses_thresholds(tmp_path, capsys):
     from summarizer.gold import gold_to_summary, load_suite
 
-    suite = load_suite(NEWS)
+    news = tmp_path / "news"  # without suite.toml: only the thresholds given here apply
+    shutil.copytree(NEWS, news, ignore=shutil.ignore_patterns("suite.toml"))
+    suite = load_suite(news)
     preds = tmp_path / "preds"
     preds.mkdir()
     for case in suite.cases[:-1]:  # the last one is missing: scored as an empty summary
         summary = gold_to_summary(case.gold, case.text)
         (preds / f"{case.id}.json").write_text(summary.model_dump_json())
     out = tmp_path / "report"
-    code, _, err = run(["score", str(NEWS), str(preds), "--out", str(out), "--fail-under", "participants.f1=0.5"], capsys)
+    code, _, err = run(["score", str(news), str(preds), "--out", str(out), "--fail-under", "participants.f1=0.5"], capsys)
     assert code == 0, err
     assert {p.name for p in out.iterdir()} >= {"results.json", "report.md", "junit.xml", "report.html"}
     results = json.loads((out / "results.json").read_text())
     assert 0.5 < results["aggregate"]["participants"]["f1"] < 1.0
     assert "no prediction for " + suite.cases[-1].id in " ".join(results["warnings"])
-    code, _, err = run(["score", str(NEWS), str(preds), "--out", str(tmp_path / "r2"), "--fail-under", "participants.recall=0.99"], capsys)
+    code, _, err = run(["score", str(news), str(preds), "--out", str(tmp_path / "r2"), "--fail-under", "participants.recall=0.99"], capsys)
     assert code == 1
     assert "participants.recall" in err
 
