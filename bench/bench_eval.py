@@ -94,7 +94,7 @@ def replay_bench(tmp: Path, repeat: int) -> dict[str, Any]:
     else:
         source = tmp / "recordings"
         note = ("evals/recordings does not exist: recorded evals/news against the stub first "
-                f"(--model openai/stub --record), then replayed that")
+                "(--model openai/stub --record), then replayed that")
         stub = stub_server(answer, 0.0)
         try:
             env_rec = {**env, "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": "bench-dummy"}

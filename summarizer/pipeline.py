@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import dates, grounding, isodates
 from .articles import Article
-from .drafts import TASKS, EventDraft, ParticipantDraft, ParticipantsDraft, UpcomingDraft
+from .drafts import TASKS, ParticipantsDraft, UpcomingDraft
 from .errors import RetriesExhausted, Usage
 from .llm import LLM, schema_json
 from .prompts import Prompts

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from summarizer.cli import main
-from tests.stub_server import by_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "00_tass_lavrov_de_mistura.txt"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cli import main
 from tests.stub_server import Reply, by_schema
 from tests.test_cli import ANSWERS, run
 
