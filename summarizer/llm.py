@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
@@ -149,6 +150,7 @@ def _content(completion: Any) -> str | None:
         return None
 
 
+@lru_cache(maxsize=None)
 def schema_json(model: type[BaseModel]) -> str:
     """The JSON schema of ``model`` as compact text, for prompts."""
     return json.dumps(model.model_json_schema(), ensure_ascii=False)
