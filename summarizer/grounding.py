@@ -26,6 +26,8 @@ TITLE_WORDS = {
     "representative", "rep", "sen", "gov", "mr", "mrs", "ms", "dr", "prof", "ceo", "head", "leader",
     "negotiator", "official", "lawyer", "attorney", "deputy", "vice", "foreign", "defense", "defence",
     "special", "assistant", "counsel", "officer", "adviser", "advisor", "lt", "col", "gen", "sgt",
+    "analyst", "economist", "strategist", "trader", "commissioner", "editor", "editor-in-chief",
+    "founder", "co-founder", "prosecutor", "inspector", "superintendent", "chancellor", "speaker",
 }
 _LINKS = {"for", "of", "to", "at", "on", "the", "and"}
 _PARTICLES = {"de", "van", "von", "al", "bin", "da", "del", "la", "le", "di"}
@@ -107,7 +109,8 @@ def split_title(name: str) -> tuple[str, str | None]:
     words = name.split()
     last_title = -1
     for i, word in enumerate(words[:-1]):
-        if all(part in TITLE_WORDS for part in word.strip(".,").lower().split("-")):  # "Secretary-General"
+        bare = word.strip(".,").lower()
+        if bare in TITLE_WORDS or all(part in TITLE_WORDS for part in bare.split("-")):  # "Secretary-General"
             last_title = i
     if last_title < 0:
         return name, None
@@ -161,6 +164,7 @@ _HEAD_TITLES = {
     "commander", "premier", "king", "queen", "prince", "mayor", "representative", "leader", "negotiator",
     "counsel", "adviser", "advisor", "attorney", "lawyer", "sen.", "rep.", "gov.", "gen.", "dr.", "chancellor",
     "ceo", "head", "speaker", "officer", "analyst", "economist", "strategist", "professor",
+    "commissioner", "editor", "editor-in-chief", "founder", "co-founder", "prosecutor", "inspector",
 }
 _NOT_NAMES = {
     "the", "a", "an", "on", "in", "of", "and", "for", "to", "said", "says", "told", "will", "was", "is",
@@ -229,15 +233,42 @@ def role_in_article(name: str, article: str) -> str | None:
 
 _GENERIC = re.compile(
     r"\b(?:index|indices|indexes|gauge|average|composite|shares|stocks|bonds|yields|prices|prison|airport"
-    r"|hospital|street|avenue|square|building|palace|hall)\b|^\d|%",
+    r"|hospital|street|avenue|square|building|palace|hall|nasdaq)\b|^\d|%",
     re.IGNORECASE,
 )
+# Quote codes of markets coverage: "CMCU3", "EUR=", "XAU=", ".DXY"
+_TICKER = re.compile(r"^(?:[A-Z]{2,}\d+\w*|[A-Z]{2,}=\w*|\.[A-Z]{2,}\w*|\w+=)$")
+# Lower-case words a proper name may hold: "People for the Ethical Treatment of Animals", "Staffan de Mistura"
+_NAME_GLUE = _LINKS | _PARTICLES | {"y", "du", "des", "der", "den", "el", "und", "et", "ibn", "bint", "ul"}
+
+
+def _is_ticker(word: str) -> bool:
+    return _TICKER.match(word.strip(",;:()")) is not None
 
 
 def is_proper_name(name: str) -> bool:
-    """A named actor: starts with a capital and is not a market index, a venue or a number."""
+    """A named actor: capitalized words, not a title alone, a market index, a traded instrument
+    ("Copper CMCU3", "U.S. dollar"), a venue or a number."""
     words = name.split()
-    return bool(words) and words[0][:1].isupper() and not _GENERIC.search(name)
+    if not words or not words[0][:1].isupper() or _GENERIC.search(name):
+        return False
+    if any(_is_ticker(w) for w in words):
+        return False
+    if any(w[:1].islower() and w.lower().split("-")[0] not in _NAME_GLUE for w in words):
+        return False  # "British police", "Spot gold", "Japanese yen": a description, not a name
+    bare = [w.strip(".,").lower() for w in words]
+    if bare[-1] in _HEAD_TITLES and not _LINKS.intersection(bare):
+        return False  # "UK Home Secretary": a title without the person's name ("Office of the President" is a name)
+    head = next((i for i, w in enumerate(bare) if w in _HEAD_TITLES), None)
+    if head is not None and head + 1 < len(words) and bare[head + 1] in _LINKS:
+        return False  # "U.S. Ambassador to the European Union"
+    return True
+
+
+def quoted_as_instrument(name: str, article: str) -> bool:
+    """True when the article follows the name with a quote code ("Copper CMCU3 rose 0.86%")."""
+    pattern = rf"\b{re.escape(name)}\s+(\S+)"
+    return any(_is_ticker(m.group(1)) for m in re.finditer(pattern, article))
 
 
 def is_byline(name: str, article: str) -> bool:

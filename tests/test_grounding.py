@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.grounding import best_sentence, merge, name_found, same_entity, sentence_with, sentences, split_title
+from summarizer.grounding import (
+    best_sentence, is_proper_name, merge, name_found, quoted_as_instrument, same_entity, sentence_with, sentences,
+    split_title,
+)
 from summarizer.schema import Participant
 
 
@@ -29,6 +32,8 @@ from summarizer.schema import Participant
         ("Lavrov", "Lavrov", None),
         ("president", "president", None),
         ("Hu Jintao", "Hu Jintao", None),
+        ("Commerzbank analyst Carsten Fritsch", "Carsten Fritsch", "Commerzbank analyst"),
+        ("Wikileaks editor-in-chief Kristinn Hrafnsson", "Kristinn Hrafnsson", "Wikileaks editor-in-chief"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
@@ -172,3 +177,40 @@ def test_best_sentence():
     text = "Oil prices fell sharply. Talks on new tariffs stalled in Washington. Stocks were flat."
     assert best_sentence(text, "tariff talks stalled") == "Talks on new tariffs stalled in Washington."
     assert best_sentence("", "anything") is None
+
+
+@pytest.mark.parametrize(("name", "proper"), [
+    ("Sergey Lavrov", True),
+    ("Staffan de Mistura", True),
+    ("People for the Ethical Treatment of Animals", True),
+    ("Tempus Inc.", True),
+    ("Lao", True),
+    ("Jabhat al-Nusra", True),
+    ("Department of Defense", True),
+    ("Office of the President", True),
+    # descriptions, not names
+    ("British police", False),
+    ("Spot gold", False),
+    ("Japanese yen", False),
+    ("U.S. dollar", False),
+    # traded instruments carry their quote codes
+    ("Copper CMCU3", False),
+    ("Euro EUR=", False),
+    ("Three-month aluminum CMAL3", False),
+    # a title without the person
+    ("UK Home Secretary", False),
+    ("U.S. Ambassador to the European Union", False),
+    # indices, venues, numbers
+    ("Nasdaq", False),
+    ("S&P 500 index", False),
+    ("Belmarsh prison", False),
+    ("2020", False),
+])
+def test_is_proper_name(name, proper):
+    assert is_proper_name(name) is proper
+
+
+def test_quoted_as_instrument():
+    article = "Copper CMCU3 rose 0.86% to $5,880.00 a tonne. Copper miners rallied. Chile said it would talk."
+    assert quoted_as_instrument("Copper", article)
+    assert not quoted_as_instrument("Chile", article)
