@@ -69,6 +69,8 @@ _PAST_CUES = re.compile(
     r"|gave|made|saw|spoke|won|lost|announced|visited|arrived|returned|signed|reported|agreed|voted"
     r"|ended|testified|opened|closed|started|released|decided|hosted|discussed|rejected)\b")
 _CLAUSE_EDGE = re.compile(r"[,;:()!?]|\.\s|\b(?:and|but|which|who|whom|that|while|because)\b")
+# A dated mention's clause also ends at "when": "a July 10 meeting when they would need to ..."
+_MENTION_EDGE = re.compile(rf"{_CLAUSE_EDGE.pattern}|\bwhen\b")
 _CONTEXT_MONTH = re.compile(rf"\b(?:in|of|on)\s+(?P<m1>{_MON})|\b(?P<m2>{_MON})\s+(?:the\s+)?\d")
 
 Span = tuple[date, date]
@@ -210,8 +212,12 @@ def _season(m: re.Match, ctx: _Ctx) -> str | None:
     return _year_part(first, 3, int(year) if year else None, ctx)
 
 
-def _year(m: re.Match, ctx: _Ctx) -> str:
-    return str(_named_year(m, ctx) or ctx.published.year)
+MAX_YEARS_AHEAD = 30  # "Resolution 2254" in a 2017 article is a number, not a year
+
+
+def _year(m: re.Match, ctx: _Ctx) -> str | None:
+    year = _named_year(m, ctx) or ctx.published.year
+    return str(year) if year <= ctx.published.year + MAX_YEARS_AHEAD else None
 
 
 def _day_of_month(m: re.Match, ctx: _Ctx) -> str | None:
@@ -278,10 +284,18 @@ def _shift(day: date, n: int, unit: str) -> date:
     return day + timedelta(days=n * {"day": 1, "week": 7, "fortnight": 14}[unit])
 
 
+_RETROSPECT = re.compile(
+    r"\b(?:first|highest|lowest|biggest|largest|worst|best|strongest|weakest|longest|most|fewest)\b"
+    r"[^.;]{0,80}\bin\s+(?:more than\s+|nearly\s+|almost\s+|over\s+)?\w+\s+(?:years|months|weeks|decades)\b"
+)
+
+
 def _duration(m: re.Match, ctx: _Ctx) -> str | None:
     """Durations from publication; see the module docstring for the readings."""
     n = _NUMBERS.get(m.group("n")) or int(m.group("n"))
     unit, kind, today = m.group("unit"), m.group("kind"), ctx.published
+    if kind == "in" and _RETROSPECT.search(ctx.context):
+        return None  # "the first visit by top Chinese leaders in ten years": a look back
     if kind == "over":
         return _format((today, _shift(today, n, unit) - timedelta(days=1)))
     if kind not in ("in", "after", "from now", "hence", "later", "ago"):
@@ -354,6 +368,17 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match, _Ctx], str | None]]] = [
 ]
 
 
+def _clause_around(text: str, context: str, edge: re.Pattern[str] = _CLAUSE_EDGE) -> str | None:
+    """The clause of ``context`` around ``text``, without ``text``; None when absent."""
+    at = context.find(text)
+    if at < 0:
+        return None
+    edges = list(edge.finditer(context))
+    start = max((e.end() for e in edges if e.end() <= at), default=0)
+    end = min((e.start() for e in edges if e.start() >= at + len(text)), default=len(context))
+    return f"{context[start:at]} {context[at + len(text):end]}"
+
+
 def _is_future(text: str, context: str) -> bool:
     """Future sense unless the clause around ``text`` in ``context`` reads as past.
 
@@ -362,13 +387,28 @@ def _is_future(text: str, context: str) -> bool:
     """
     if _FUTURE_CUES.search(text) or not context:
         return True
-    at, clause = context.find(text), context
-    if at >= 0:
-        edges = list(_CLAUSE_EDGE.finditer(context))
-        start = max((e.end() for e in edges if e.end() <= at), default=0)
-        end = min((e.start() for e in edges if e.start() >= at + len(text)), default=len(context))
-        clause = f"{context[start:at]} {context[at + len(text):end]}"
+    clause = _clause_around(text, context)
+    if clause is None:
+        clause = context
     return bool(_FUTURE_CUES.search(clause)) or not _PAST_CUES.search(clause)
+
+
+def future_sense(expression: str, sentence: str) -> bool:
+    """True when the clause of ``sentence`` around ``expression`` has a future cue
+    ("will", "due", "next", ...), not merely no past one."""
+    text = normalize(expression).lower()
+    if _FUTURE_CUES.search(text):
+        return True
+    context = normalize(sentence).lower()
+    clause = _clause_around(text, context, _MENTION_EDGE)
+    if clause is None:
+        return False
+    if _FUTURE_CUES.search(clause) or _PLANNED.search(clause):
+        return True
+    # a list splits the clause ("will visit Vietnam, Laos and India from Nov. 15 to 26"):
+    # then the sentence up to the expression decides, unless the clause itself reads as past
+    before = context[:context.find(text)]
+    return bool(_FUTURE_CUES.search(before)) and not _PAST_CUES.search(clause)
 
 
 def reads_as_planned(sentence: str) -> bool:
@@ -420,7 +460,12 @@ def ends_before(value: str, published: date) -> bool:
     return isodates.span(value).end < published
 
 
-_LEAD_IN = re.compile(r"(?:\b(?:due|set|scheduled|expected)\s+)?\b(?:on|in|from|by|until|before|after|at|during|through|for)\s+(?:the\s+)?$", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"(?:\b(?:due|set|scheduled|expected)\s+)?"
+    r"(?:\b(?:on|in|from|by|until|before|after|at|during|through|for)\s+(?:the\s+)?)?"
+    r"(?:\b(?:early|mid|late)[- ]?|\b(?:end|middle|beginning|start) of\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def find_expressions(sentence: str) -> list[str]:
@@ -437,11 +482,15 @@ def find_expressions(sentence: str) -> list[str]:
             start, end = match.span()
             if start == end or any(s < end and start < e for s, e in taken):
                 continue
+            if lowered.startswith("may", start) and text[start] == "m":
+                continue  # the verb "may", not the month
+            if lowered[start:end] == "fall" and not _SEASON_BEFORE.search(lowered[:start]):
+                continue  # "prices may fall": the verb, not the season
             taken.append((start, end))
     found = []
     for start, end in sorted(taken):
         lead = _LEAD_IN.search(text[:start])
-        expression = text[lead.start() if lead else start:end].strip()
+        expression = text[lead.start() if lead and lead.group() else start:end].strip()
         last = expression.rsplit(" ", 1)[-1].lower()
         if last.endswith(".") and last[:-1] not in _ABBREVIATED_MONTHS:
             expression = expression[:-1]  # the sentence's full stop, not an abbreviation's
@@ -449,4 +498,5 @@ def find_expressions(sentence: str) -> list[str]:
     return found
 
 
+_SEASON_BEFORE = re.compile(r"\b(?:in|the|this|next|last|of|by|until|during|early|late|mid|coming)\s+$")
 _ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

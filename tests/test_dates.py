@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import isodates
-from summarizer.dates import ends_before, resolve
+from summarizer.dates import ends_before, find_expressions, future_sense, resolve
 from summarizer.textnorm import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,6 +180,9 @@ CASES = [
     ("in the coming weeks", "2019-11-20", None),
     ("the 14th APEC meeting", "2019-11-20", None),
     ("prices may fall", "2019-11-20", None),
+    # a number, not a year: too far ahead of publication
+    ("Resolution 2254", "2017-06-08", None),
+    ("2040", "2017-06-08", "2040"),
 ]
 
 
@@ -205,6 +208,9 @@ CONTEXT_CASES = [
     ("on Monday", "2019-11-20", "He said talks will be held on Monday.", "2019-11-25"),
     ("in February", "2017-06-08", "He came to Moscow in February and March.", "2017-02"),
     ("until July 17", "2020-07-03", "He has been remanded in custody until July 17.", "2020-07-17"),
+    # "the first ... in ten years" looks back; "in two years" in a plan looks ahead
+    ("in ten years", "2006-11-07", "It will be the first visit by top Chinese leaders in ten years.", None),
+    ("in two years", "2019-11-20", "The bridge will open in two years.", "2021"),
     # the month of a bare day comes from the sentence
     ("on the 14th", "2019-11-20", "Talks resume in January, on the 14th.", "2020-01-14"),
 ]
@@ -239,3 +245,25 @@ def test_ends_before_rejects_malformed_value():
 def test_accepts_datetime_published():
     from datetime import datetime
     assert resolve("tomorrow", datetime(2019, 11, 19, 15, 30)) == "2019-11-20"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("His actions may be reviewed in May.", ["in May"]),
+    ("Prices may fall, analysts said.", []),
+])
+def test_may_the_verb_is_not_may_the_month(sentence, expected):
+    assert find_expressions(sentence) == expected
+
+
+@pytest.mark.parametrize(("expression", "sentence", "expected"), [
+    ("on Sunday", "Hill said he will meet Kim on Sunday.", True),
+    ("next week's", "Talks open with next week's session.", True),  # the expression is the cue
+    ("July 10", "He testified about a July 10 meeting when they would need to deliver.", False),
+    ("on Monday", "The two met on Monday in Geneva.", False),
+    ("in February", "The hearing, which was planned in Geneva, took place in February.", False),
+    # a list splits the clause: the sentence up to the expression decides
+    ("from Nov. 15 to 26", "Hu will visit Vietnam, Laos, India and Pakistan from Nov. 15 to 26.", True),
+    ("in February", "The hearing is scheduled to take place in London in February.", True),
+])
+def test_future_sense_needs_a_future_cue_in_the_clause(expression, sentence, expected):
+    assert future_sense(expression, sentence) is expected

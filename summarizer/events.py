@@ -1,0 +1,196 @@
+"""Upcoming events after the model: the article's time words, a clean event clause,
+duplicates merged, and dated plans the model left out.
+
+The model writes an event clause and copies a `when_text`; a 1.5B model often
+copies too much ("which will be the first visit ... in ten years") or puts the
+time in the clause ("Hu will visit India from Nov. 20 to 23"). These helpers
+take the time words the article actually uses, keep the clause short, and add
+the article's own dated plans ("... will attend the APEC meeting from Nov. 17
+to 19") that no model event covers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import dates, grounding, isodates
+from .schema import UpcomingEvent
+
+MAX_TIME_WORDS = 6  # a when_text longer than this is a clause, not a time phrase
+MIN_CLAUSE_WORDS = 3
+SAME_TEXT = 80  # grounding.similarity of two clauses telling one event
+COVERED_TEXT = 60  # ... of a rule-found clause and a model event on overlapping dates
+
+# What follows the event itself: a relative clause, a circumstance, the attribution.
+_TAIL = re.compile(
+    r",\s+(?:which|who|whom|where|after|according|as|while|when)\b.*$"
+    r"|\s+as (?:the )?guests? of\b.*$"
+    r"|,\s*[^,]{0,60}?\b(?:said|says|announced|added|told reporters|reported)(?:\s+[^\s,]+){0,3}\s*[.]?$",
+    re.IGNORECASE,
+)
+_LEAD_VERB = re.compile(r"^(?:due|set|scheduled|expected)\s+(?=\w)", re.IGNORECASE)
+_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019"
+
+
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_REPORTED_ON = re.compile(
+    rf"\b(?:said|says|told|announced|added|warned|speaking|spoke|stated|earlier)\s+(?:on\s+)?(?P<day>{_WEEKDAY})\b",
+    re.IGNORECASE,
+)
+# A plan that was overtaken: "Assange was due to be released in September"
+_PAST_PLAN = re.compile(
+    r"\b(?:was|were|had been)\s+(?:due|expected|scheduled|set|supposed|slated|planned|meant)\b"
+    r"|\bit was reported that\b",
+    re.IGNORECASE,
+)
+
+
+def reporting_day(expression: str, article: str) -> bool:
+    """True for a bare weekday that the article uses only as the day of the reporting
+    ("Hill said Saturday he will meet ..."): not the day of the event."""
+    day = re.fullmatch(rf"(?:on\s+)?(?P<day>{_WEEKDAY})", expression.strip(), re.IGNORECASE)
+    if not day:
+        return False
+    name = day.group("day").lower()
+    uses = len(re.findall(rf"\b{name}\b", article, re.IGNORECASE))
+    reported = sum(1 for m in _REPORTED_ON.finditer(article) if m.group("day").lower() == name)
+    return uses > 0 and uses == reported
+
+
+def time_words(when_text: str | None, event: str, article: str) -> str | None:
+    """The article's words for when an event happens, or None.
+
+    In order: a short ``when_text`` holding a time expression, as written; a time
+    expression the model wrote into the event clause (when the article has it); the first
+    time expression inside a long ``when_text``. A weekday the article gives only as the day of
+    the reporting ("said Saturday") is not the event's time. A ``when_text`` with no time in
+    it gives None.
+    """
+    when = (when_text or "").strip() or None
+    short = when is not None and len(when.split()) <= MAX_TIME_WORDS and bool(dates.find_expressions(when))
+    options = [when] if short else []
+    options += [e for e in dates.find_expressions(event) if grounding.sentence_with(article, e)]
+    if when and not short:
+        options += dates.find_expressions(when)
+    return next((o for o in options if not reporting_day(o, article)), None)
+
+
+def clause(text: str, when: str | None = None) -> str:
+    """``text`` as a short event clause: the time words, a trailing relative clause and an
+    attribution ("..., Jiang said") removed. Returns ``text`` when too little would be left."""
+    out = text
+    if when:
+        when = _LEAD_VERB.sub("", when)  # "expected in July": the clause keeps its verb
+        out = re.sub(rf"\s*{re.escape(when)}(?:'s|\u2019s)?", "", out, count=1, flags=re.IGNORECASE)
+    out = _TAIL.sub("", out)
+    out = " ".join(out.split()).strip(" ,.;:" + _QUOTE_MARKS)
+    return out if len(out.split()) >= MIN_CLAUSE_WORDS else " ".join(text.split())
+
+
+def _overlap(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and isodates.span(a).overlaps(isodates.span(b))
+
+
+def same_event(a: UpcomingEvent, b: UpcomingEvent) -> bool:
+    """One event told twice: the same date, and the same sentence or nearly the same clause."""
+    if a.date != b.date:
+        return False
+    same_sentence = a.date is not None and a.evidence == b.evidence
+    return same_sentence or grounding.similarity(a.event, b.event) >= SAME_TEXT
+
+
+def dedupe(events: list[UpcomingEvent]) -> list[UpcomingEvent]:
+    kept: list[UpcomingEvent] = []
+    for event in events:
+        if not any(same_event(event, k) for k in kept):
+            kept.append(event)
+    return kept
+
+
+def covered(candidate: UpcomingEvent, events: list[UpcomingEvent]) -> bool:
+    """True when a model event already tells the rule-found ``candidate``: the same days,
+    or overlapping dates and a similar clause."""
+    return any(
+        (candidate.date == e.date and _to_the_day(e.date))
+        or (_overlap(candidate.date, e.date) and grounding.similarity(candidate.event, e.event) >= COVERED_TEXT)
+        for e in events
+    )
+
+
+def attach(candidate: UpcomingEvent, events: list[UpcomingEvent]) -> int | None:
+    """The index of an undated event told by the candidate's sentence, or None."""
+    return next(
+        (i for i, e in enumerate(events) if e.date is None and e.evidence == candidate.evidence), None
+    )
+
+
+def _to_the_day(value: str | None) -> bool:
+    """A day or a range of days ("2017-06-13/2017-06-14"): two events of one article on
+    exactly these days are one event told twice. A month or a year is not that precise."""
+    return value is not None and len(value.split("/")[0]) == len("YYYY-MM-DD")
+
+
+_RELATIVE = re.compile(r",\s+(?P<rel>which|who)\s+")
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'\u2019\-]*\s+){0,2}[A-Z][\w.'\u2019\-]*$")
+_DETERMINER = re.compile(r"\b(?:the|a|an|its|his|her|their|this)\s", re.IGNORECASE)
+MAX_ANTECEDENT_CHARS = 60
+
+
+def _antecedent(head: str, relative: str) -> str | None:
+    """What "who" or "which" refers to: the name, or the noun phrase from its last determiner."""
+    if relative == "who":
+        name = _NAME_BEFORE.search(head)
+        return name.group(0) if name else None
+    starts = [m.start() for m in _DETERMINER.finditer(head)]
+    if not starts or "," in head[starts[-1]:] or len(head) - starts[-1] > MAX_ANTECEDENT_CHARS:
+        return None
+    return head[starts[-1]:]
+
+
+def mention_clause(sentence: str, expression: str) -> str:
+    """The event clause of a dated mention. When the time sits in a relative clause
+    ("... the full extradition hearing, which is scheduled ... in February"), the clause is
+    its antecedent plus the relative clause ("the full extradition hearing is scheduled ...")."""
+    at = sentence.find(expression)
+    relative = [m for m in _RELATIVE.finditer(sentence) if m.end() <= at] if at >= 0 else []
+    if relative:
+        last = relative[-1]
+        head = sentence[:last.start()]
+        antecedent = _antecedent(head, last.group("rel"))
+        if antecedent:
+            body = re.split(r"(?<=[.!?])\s", sentence[last.end():], maxsplit=1)[0]
+            return clause(f"{antecedent} {body}", expression)
+    return clause(sentence, expression)
+
+
+def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
+    """Dated plans the article states: a time expression read in a future sense, in a
+    sentence that reads as planned (or with "until"/"next" in the expression itself),
+    resolving to a span that goes on after the publication day.
+
+    A span that ends on the publication day is left out: a plan for that day ("said
+    Saturday he will meet") too often names the day of the reporting, not of the event;
+    the model's events cover it.
+    """
+    found: list[UpcomingEvent] = []
+    for sentence in grounding.sentences(article):
+        if _PAST_PLAN.search(sentence):
+            continue
+        planned = dates.reads_as_planned(sentence)
+        for expression in dates.find_expressions(sentence):
+            if not dates.future_sense(expression, sentence):
+                continue
+            if not planned and not dates.reads_as_planned(expression):
+                continue
+            if reporting_day(expression, article):
+                continue
+            value = dates.resolve(expression, published, sentence)
+            if value is None or isodates.span(value).end <= published:
+                continue
+            event = UpcomingEvent(
+                event=mention_clause(sentence, expression), when_text=expression, date=value, evidence=sentence
+            )
+            if not any(same_event(event, k) for k in found):
+                found.append(event)
+    return found

@@ -1,0 +1,123 @@
+"""Upcoming events after the model: time words, event clauses, duplicates, dated plans."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from summarizer import events
+from summarizer.schema import UpcomingEvent
+
+HU = (
+    "Chinese President Hu Jintao will pay state visits to Vietnam, Laos, India and Pakistan "
+    "from Nov. 15 to 26, spokeswoman Jiang Yu announced here Tuesday. "
+    "Hu will visit India from Nov. 20 to 23, which will be the first visit by top Chinese leaders in ten years. "
+    "While in Vietnam, Hu will also attend the APEC meeting to be held in Hanoi from Nov. 17 to 19, Jiang said."
+)
+HILL = (
+    "US negotiator Christopher Hill said Saturday he will meet Kim Kye-Gwan in Beijing ahead of "
+    "next week's six-way talks. Kim, speaking earlier Saturday, was not optimistic."
+)
+
+
+@pytest.mark.parametrize(("when_text", "event", "article", "expected"), [
+    # a short time phrase is kept as written
+    ("from Nov. 15 to 26", "Hu visits four nations", HU, "from Nov. 15 to 26"),
+    # a long when_text is a clause: the time the model wrote into the event wins
+    ("which will be the first visit by top Chinese leaders in ten years",
+     "Hu will visit India from Nov. 20 to 23", HU, "from Nov. 20 to 23"),
+    # ... and else the time inside the long when_text
+    ("the next round of tariffs is due to start in mid-December", "Trump raises tariffs",
+     "The next round of tariffs is due to start in mid-December.", "in mid-December"),
+    # a when_text without a time gives none
+    ("as guest of the Vietnamese leaders", "Hu will pay the visits", HU, None),
+    (None, "Hu will pay the visits", HU, None),
+    # the day of the reporting is not the day of the event
+    ("Saturday", "Hill will meet Kim in Beijing", HILL, None),
+    ("Saturday", "Hill will meet Kim ahead of next week's talks", HILL, "next week"),
+])
+def test_time_words(when_text, event, article, expected):
+    assert events.time_words(when_text, event, article) == expected
+
+
+@pytest.mark.parametrize(("text", "when", "expected"), [
+    ("Hu will visit India from Nov. 20 to 23, which will be the first visit in ten years",
+     "from Nov. 20 to 23", "Hu will visit India"),
+    ("Hu will also attend the APEC meeting from Nov. 17 to 19, Jiang said.", "from Nov. 17 to 19",
+     "Hu will also attend the APEC meeting"),
+    ("Hill will meet Kim ahead of next week's talks", "next week", "Hill will meet Kim ahead of talks"),
+    ("The next round is expected in July.", "expected in July", "The next round is expected"),
+    # an attribution that carries the content is not cut
+    ("Hill, arriving in Japan, said he will meet Kim in Beijing on Sunday.", "on Sunday",
+     "Hill, arriving in Japan, said he will meet Kim in Beijing"),
+    # too little left: the text stays whole
+    ("Talks on Monday", "on Monday", "Talks on Monday"),
+])
+def test_clause(text, when, expected):
+    assert events.clause(text, when) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expression", "expected"), [
+    ("Last month, a judge rejected his attempt to delay the full extradition hearing, which is "
+     "scheduled to take place in London in February.", "in February",
+     "the full extradition hearing is scheduled to take place in London"),
+    ('"On whose authority?" said Hill, who will testify Thursday. "The president," he said.', "Thursday",
+     "Hill will testify"),
+    ("The next round of tariffs is due to start in mid-December.", "in mid-December",
+     "The next round of tariffs is due to start"),
+])
+def test_mention_clause(sentence, expression, expected):
+    assert events.mention_clause(sentence, expression) == expected
+
+
+def test_planned_mentions_of_an_article():
+    found = events.planned_mentions(HU + " " + HILL, date(2006, 11, 7))
+    assert [(e.when_text, e.date) for e in found] == [
+        ("from Nov. 15 to 26", "2006-11-15/2006-11-26"),
+        ("from Nov. 20 to 23", "2006-11-20/2006-11-23"),
+        ("from Nov. 17 to 19", "2006-11-17/2006-11-19"),
+        ("next week", "2006-11-13/2006-11-19"),
+    ]
+    assert found[2].event == "While in Vietnam, Hu will also attend the APEC meeting to be held in Hanoi"
+    # "Tuesday" (the reporting day) and "in ten years" (a look back) are not plans
+
+
+@pytest.mark.parametrize("sentence", [
+    "The two met on June 1 in Geneva.",  # past
+    "Assange was due to be released in September.",  # a plan overtaken
+    "After the meeting it was reported that the next round would be held in July.",
+    "Stocks rose on Tuesday.",  # no plan
+    "Officials said on Saturday they will decide.",  # the day of the reporting, which is today
+])
+def test_not_planned_mentions(sentence):
+    assert events.planned_mentions(sentence, date(2019, 11, 16)) == []
+
+
+def ev(event, date_, evidence="s", when=None):
+    return UpcomingEvent(event=event, when_text=when, date=date_, evidence=evidence)
+
+
+def test_dedupe_same_day_same_sentence_or_same_clause():
+    a = ev("Hill will meet Kim in Beijing", "2006-12-17", "Hill will meet Kim on Sunday.")
+    b = ev("Hill meets Kim bilaterally", "2006-12-17", "Hill will meet Kim on Sunday.")  # same sentence
+    c = ev("Hill will meet Kim in Beijing", "2006-12-17", "Tomorrow he meets Kim.")  # same clause
+    d = ev("Six-party talks open", "2006-12-18/2006-12-24", "Hill will meet Kim on Sunday.")  # other date
+    assert events.dedupe([a, b, c, d]) == [a, d]
+
+
+def test_covered_by_the_same_days_or_a_similar_clause():
+    model = [ev("Lavrov holds a meeting on Syria in Astana", "2017-06-13/2017-06-14"),
+             ev("The laws take effect", "2014")]
+    assert events.covered(ev("Russia offered to meet in Kazakhstan", "2017-06-13/2017-06-14"), model)
+    assert events.covered(ev("New laws take effect", "2014"), model)
+    # a year is not precise: another event of that year is not covered by it
+    assert not events.covered(ev("Colorado legalizes marijuana", "2014"), model)
+    assert not events.covered(ev("Lavrov holds a meeting on Syria in Astana", "2017-07"), model)
+
+
+def test_attach_dates_an_undated_event_of_the_same_sentence():
+    undated = ev("Astana talks", None, "The next round is expected in July.")
+    dated = ev("The next round is expected", "2017-07", "The next round is expected in July.")
+    assert events.attach(dated, [ev("Other", None, "x"), undated]) == 1
+    assert events.attach(dated, [ev("Other", None, "x")]) is None
