@@ -4,7 +4,9 @@ The "focused" pipeline asks three small questions that share one prompt prefix
 (static instructions, then the article), so llama.cpp evaluates the article
 once. Code then moves titles to roles, merges duplicate participants, picks
 evidence sentences, resolves `when_text` to ISO dates, drops past events and
-re-asks once for items the article does not support. The "plain" pipeline is
+re-asks once for items the article does not support; it adds the article's
+dated plans no model event covers (events.py) and tells each key point the
+model names with the article's passage (passages.py). The "plain" pipeline is
 one call for the whole schema with the model writing ISO dates itself: the
 comparison point for what the checks are worth.
 """
@@ -21,7 +23,7 @@ from typing import Any, Callable
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
-from . import dates, grounding, isodates
+from . import dates, events, grounding, isodates, passages
 from .articles import Article
 from .drafts import TASKS, ParticipantsDraft, UpcomingDraft
 from .errors import RetriesExhausted, Usage
@@ -188,7 +190,11 @@ def participants(ctx: Context) -> list[Participant]:
             if not grounding.name_found(name, text):
                 out.failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
-            if not grounding.is_proper_name(name) or grounding.is_byline(name, ctx.article.text):
+            if (
+                not grounding.is_proper_name(name)
+                or grounding.is_byline(name, ctx.article.text)
+                or grounding.quoted_as_instrument(name, text)
+            ):
                 out.notes.append(("not_participant", {"item": item.model_dump(), "reason": "not a named actor of the story"}))
                 continue
             role = item.role if item.role and len(item.role.split()) <= MAX_ROLE_WORDS else None
@@ -227,6 +233,11 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
             if not when and (not evidence or grounding.similarity(item.event, evidence) < MIN_EVENT_SUPPORT):
                 out.failed.append((item, "the article does not mention this event"))
                 continue
+            words = events.time_words(when, item.event, text)
+            if words != when:
+                out.notes.append(("time_words", {"item": item.model_dump(), "when_text": words}))
+                when = words
+                evidence = (when and grounding.sentence_with(text, when)) or evidence
             value = dates.resolve(when, ctx.published, evidence) if when else None
             if value and dates.ends_before(value, ctx.published):
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value}))
@@ -236,10 +247,23 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
                 # dated today or undated, and told in the past tense: it already happened
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value, "reason": "past tense"}))
                 continue
-            out.kept.append(UpcomingEvent(event=item.event, when_text=when, date=value, evidence=evidence or ""))
+            event = events.clause(item.event, when)
+            out.kept.append(UpcomingEvent(event=event, when_text=when, date=value, evidence=evidence or ""))
         return out
 
-    return _checked(ctx, "upcoming", check, _same_event)
+    found = events.dedupe(_checked(ctx, "upcoming", check, _same_event))
+    for candidate in events.planned_mentions(text, ctx.published) if ctx.article.published else []:
+        if events.covered(candidate, found):
+            continue
+        undated = events.attach(candidate, found)
+        if undated is not None:
+            update = {"when_text": candidate.when_text, "date": candidate.date}
+            ctx.note("dated_by_rule", event=found[undated].event, **update)
+            found[undated] = found[undated].model_copy(update=update)
+        else:
+            ctx.note("found_by_rule", field="upcoming", item=candidate.model_dump())
+            found.append(candidate)
+    return found
 
 
 def _article_words_for(ctx: Context, event: str, when: str) -> str | None:
@@ -261,12 +285,16 @@ def _article_words_for(ctx: Context, event: str, when: str) -> str | None:
 
 
 def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
+    """Title and summary from the model (the summary tidied); key issues are the article's
+    passages for the points the model names."""
     draft = _ask(ctx, "overview")
-    issues = []
-    for item in draft.key_issues:
-        evidence = grounding.best_sentence(ctx.trusted, item.issue) or ""
-        issues.append(KeyIssue(issue=item.issue, evidence=evidence))
-    return draft.title, draft.summary, issues
+    points = [item.issue for item in draft.key_issues]
+    issues = [KeyIssue(issue=passage, evidence=passage) for passage in passages.key_passages(ctx.trusted, points)]
+    summary = passages.tidy_summary(draft.summary)
+    if summary != draft.summary.strip():
+        ctx.note("summary_tidied", words_before=len(draft.summary.split()), words_after=len(summary.split()))
+    ctx.note("key_points", points=points)
+    return draft.title, summary, issues
 
 
 def focused(ctx: Context) -> ArticleSummary:

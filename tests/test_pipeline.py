@@ -86,7 +86,11 @@ def test_happy_path(fake_model):
     assert [d["date"] for d in ctx.diagnostics["not_upcoming"]] == ["2017-06-01"]
     assert "reasked" not in ctx.diagnostics and "dropped" not in ctx.diagnostics
     assert summary.title == OVERVIEW["title"] and summary.published == "2017-06-08"
-    assert len(summary.key_issues) == 3
+    # each point the model names is told by the article's passage (its best sentence and
+    # the next); the third point's sentence is inside the second passage
+    lines = ARTICLE.splitlines()
+    assert [k.issue for k in summary.key_issues] == [f"{lines[0]} {lines[1]}", f"{lines[2]} {lines[3]}"]
+    assert ctx.diagnostics["key_points"][0]["points"] == [i["issue"] for i in OVERVIEW["key_issues"]]
     assert fake_model.pending == 0 and len(fake_model.history) == 3
     assert ctx.usage.requests == 3
 
@@ -176,12 +180,12 @@ def test_when_text_not_in_article_is_reasked_then_dropped(fake_model):
 
 
 def test_when_text_fixed_on_reask(fake_model):
-    fixed = {"event": "A summit in Sochi", "when_text": "in the first half of July"}
+    fixed = {"event": "A summit in Sochi", "when_text": "in the second half of July"}
     fake_model.enqueue(
         PARTICIPANTS, with_items(UPCOMING, "upcoming", BAD_WHEN), with_items(UPCOMING, "upcoming", fixed), OVERVIEW
     )
-    summary, ctx = run(fake_model)
-    assert ("A summit in Sochi", "2017-07-01/2017-07-15") in [(e.event, e.date) for e in summary.upcoming]
+    summary, ctx = run(fake_model, text=f"{ARTICLE}\nA summit in Sochi could follow in the second half of July.")
+    assert ("A summit in Sochi", "2017-07-16/2017-07-31") in [(e.event, e.date) for e in summary.upcoming]
     assert "dropped" not in ctx.diagnostics
 
 
@@ -219,10 +223,25 @@ def test_event_without_time_is_kept_with_best_sentence(fake_model):
         {"upcoming": [{"event": "Astana talks next round", "when_text": None}]},
         OVERVIEW,
     )
-    summary, _ = run(fake_model)
+    summary, ctx = run(fake_model, text=ARTICLE.replace(" is expected in the first half of July", " is expected"))
     (event,) = summary.upcoming
     assert event.date is None and event.when_text is None
-    assert event.evidence == "The next round of Astana talks is expected in the first half of July."
+    assert event.evidence == "The next round of Astana talks is expected."
+    assert "found_by_rule" not in ctx.diagnostics
+
+
+def test_an_undated_event_takes_the_date_its_sentence_gives(fake_model):
+    fake_model.enqueue(
+        PARTICIPANTS,
+        {"upcoming": [{"event": "Astana talks next round", "when_text": None}]},
+        OVERVIEW,
+    )
+    summary, ctx = run(fake_model)
+    (event,) = summary.upcoming
+    assert (event.event, event.when_text, event.date) == (
+        "Astana talks next round", "expected in the first half of July", "2017-07-01/2017-07-15"
+    )
+    assert ctx.diagnostics["dated_by_rule"][0]["date"] == "2017-07-01/2017-07-15"
 
 
 def test_not_upcoming_noted_once_across_reask(fake_model):
@@ -242,6 +261,25 @@ def test_organization_names_keep_their_words(fake_model):
     summary, _ = run(fake_model, text=article)
     orgs = [(p.name, p.role) for p in summary.participants if p.kind == "organization"]
     assert orgs == [("Russian Foreign Ministry", None)]
+
+
+def test_instruments_descriptions_and_bare_titles_are_not_participants(fake_model):
+    article = ARTICLE + (
+        "\nCopper CMCU3 rose 0.86%. Spot gold added 0.1%, said Commerzbank analyst Carsten Fritsch."
+        "\nBritish police and the UK Home Secretary declined to comment."
+    )
+    listed = ["Copper", "Spot gold", "British police", "UK Home Secretary", "Commerzbank analyst Carsten Fritsch"]
+    fake_model.enqueue(
+        {"participants": [{"name": n, "kind": "organization" if " " not in n else "person", "role": None} for n in listed]},
+        {"upcoming": []},
+        OVERVIEW,
+    )
+    summary, ctx = run(fake_model, text=article)
+    kept = [(p.name, p.role) for p in summary.participants]
+    assert ("Carsten Fritsch", "Commerzbank analyst") in kept  # the title moved to the role
+    assert not {name for name, _ in kept} & set(listed[:4])
+    assert sorted(d["item"]["name"] for d in ctx.diagnostics["not_participant"]) == sorted(listed[:4])
+    assert "reasked" not in ctx.diagnostics  # a filtered item is not a failed one: no second request
 
 
 # -- prompt injection ----------------------------------------------------------------------------
@@ -302,7 +340,7 @@ def test_overview_needs_key_issues(fake_model):
     too_few = {**OVERVIEW, "key_issues": OVERVIEW["key_issues"][:1]}
     fake_model.enqueue(PARTICIPANTS, UPCOMING, too_few, OVERVIEW)
     summary, ctx = run(fake_model, reasks=1)
-    assert len(summary.key_issues) == 3
+    assert len(ctx.diagnostics["key_points"][0]["points"]) == 3  # the re-asked answer's points
     assert "key_issues" in fake_model.requests_for("OverviewDraft")[1]["messages"][-1]["content"]
     assert isinstance(ctx.usage, Usage) and ctx.usage.requests == 4
 
@@ -342,7 +380,11 @@ def test_a_cut_off_list_keeps_its_complete_items(stub):
     settings = LLMSettings(transport=RetryPolicy(attempts=1), reasks=0)
     ctx = Context(llm=LLM(backend, settings), prompts=Prompts(), article=Article(ARTICLE, PUBLISHED))
     summary = focused(ctx)
-    assert [(e.event, e.date) for e in summary.upcoming] == [("Lavrov and de Mistura hold talks in Moscow", "2017-06-08")]
+    assert [(e.event, e.date) for e in summary.upcoming] == [
+        ("Lavrov and de Mistura hold talks in Moscow", "2017-06-08"),
+        ("The next round of Astana talks is expected", "2017-07-01/2017-07-15"),  # the article's dated plan
+    ]
+    assert [d["item"]["when_text"] for d in ctx.diagnostics["found_by_rule"]] == ["expected in the first half of July"]
     assert ctx.diagnostics["salvaged"][0]["field"] == "upcoming"
     assert ctx.diagnostics["salvaged"][0]["kept"] == 1
 
