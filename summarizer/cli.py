@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -199,8 +200,7 @@ def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path
 
         results = evaluation.run(on_case)
     if stats and latencies:
-        ordered = sorted(latencies)
-        console.print(f"median {ordered[len(ordered) // 2]:.1f} s per case, total {sum(ordered):.1f} s")
+        console.print(f"median {statistics.median(latencies):.1f} s per case, total {sum(latencies):.1f} s")
     sys.exit(_report(results, evaluation.prep.out))
 
 
