@@ -81,7 +81,8 @@ def clause(text: str, when: str | None = None) -> str:
     attribution ("..., Jiang said") removed. Returns ``text`` when too little would be left."""
     out = text
     if when:
-        when = _LEAD_VERB.sub("", when)  # "expected in July": the clause keeps its verb
+        if re.search(rf"\b(?:is|are|was|were|be|been)\s+{re.escape(when)}", out, re.IGNORECASE):
+            when = _LEAD_VERB.sub("", when)  # "is expected in July": the clause keeps its verb
         out = re.sub(rf"\s*{re.escape(when)}(?:'s|\u2019s)?", "", out, count=1, flags=re.IGNORECASE)
     out = _TAIL.sub("", out)
     out = " ".join(out.split()).strip(" ,.;:" + _QUOTE_MARKS)

@@ -48,6 +48,8 @@ def test_time_words(when_text, event, article, expected):
      "Hu will also attend the APEC meeting"),
     ("Hill will meet Kim ahead of next week's talks", "next week", "Hill will meet Kim ahead of talks"),
     ("The next round is expected in July.", "expected in July", "The next round is expected"),
+    ("A seventh round of negotiations in Geneva due in the first half of June", "due in the first half of June",
+     "A seventh round of negotiations in Geneva"),
     # an attribution that carries the content is not cut
     ("Hill, arriving in Japan, said he will meet Kim in Beijing on Sunday.", "on Sunday",
      "Hill, arriving in Japan, said he will meet Kim in Beijing"),
