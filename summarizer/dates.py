@@ -468,24 +468,25 @@ _LEAD_IN = re.compile(
 )
 
 
-def find_expressions(sentence: str) -> list[str]:
+def find_expressions(sentence: str, published: date | None = None) -> list[str]:
     """The time expressions in ``sentence``, in order, as written (after whitespace folding).
 
+    A match counts only when its rule reads a time from it against ``published`` (default
+    today), as :func:`resolve` would: "may" and "fall" the verbs are not a month and a season.
     A leading preposition ("on", "from", "due in the") is kept with its expression, so
     the result reads as the article's own words. Earlier rules win over overlapping later ones.
     """
     text = normalize(sentence)
     lowered = text.lower()
+    ctx = _Ctx(published or date.today(), True, lowered)
     taken: list[tuple[int, int]] = []
-    for pattern, _ in _RULES:
+    for pattern, handler in _RULES:
         for match in pattern.finditer(lowered):
             start, end = match.span()
             if start == end or any(s < end and start < e for s, e in taken):
                 continue
-            if lowered.startswith("may", start) and text[start] == "m":
-                continue  # the verb "may", not the month
-            if lowered[start:end] == "fall" and not _SEASON_BEFORE.search(lowered[:start]):
-                continue  # "prices may fall": the verb, not the season
+            if handler(match, ctx) is None:
+                continue
             taken.append((start, end))
     found = []
     for start, end in sorted(taken):
@@ -498,5 +499,4 @@ def find_expressions(sentence: str) -> list[str]:
     return found
 
 
-_SEASON_BEFORE = re.compile(r"\b(?:in|the|this|next|last|of|by|until|during|early|late|mid|coming)\s+$")
 _ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

@@ -12,7 +12,9 @@ to 19") that no model event covers.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from . import dates, grounding, isodates
 from .schema import UpcomingEvent
@@ -50,12 +52,15 @@ def reporting_day(expression: str, article: str) -> bool:
     """True for a bare weekday that the article uses only as the day of the reporting
     ("Hill said Saturday he will meet ..."): not the day of the event."""
     day = re.fullmatch(rf"(?:on\s+)?(?P<day>{_WEEKDAY})", expression.strip(), re.IGNORECASE)
-    if not day:
-        return False
-    name = day.group("day").lower()
-    uses = len(re.findall(rf"\b{name}\b", article, re.IGNORECASE))
-    reported = sum(1 for m in _REPORTED_ON.finditer(article) if m.group("day").lower() == name)
-    return uses > 0 and uses == reported
+    return day is not None and day.group("day").lower() in _reporting_days(article)
+
+
+@lru_cache(maxsize=64)
+def _reporting_days(article: str) -> frozenset[str]:
+    """The weekdays every mention of which in ``article`` follows a reporting verb."""
+    uses = Counter(m.lower() for m in re.findall(rf"\b{_WEEKDAY}\b", article, re.IGNORECASE))
+    reported = Counter(m.group("day").lower() for m in _REPORTED_ON.finditer(article))
+    return frozenset(day for day, count in reported.items() if uses[day] == count)
 
 
 def time_words(when_text: str | None, event: str, article: str) -> str | None:
@@ -179,7 +184,7 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
         if _PAST_PLAN.search(sentence):
             continue
         planned = dates.reads_as_planned(sentence)
-        for expression in dates.find_expressions(sentence):
+        for expression in dates.find_expressions(sentence, published):
             if not dates.future_sense(expression, sentence):
                 continue
             if not planned and not dates.reads_as_planned(expression):
