@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -46,12 +47,8 @@ def figure(results: dict, field: str, key: str) -> str:
 
 
 def median_latency(results: dict) -> str:
-    times = sorted(c["latency_s"] for c in results.get("cases", []) if c.get("latency_s") is not None)
-    if not times:
-        return "-"
-    mid = len(times) // 2
-    value = times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
-    return f"{value:.1f} s"
+    times = [c["latency_s"] for c in results.get("cases", []) if c.get("latency_s") is not None]
+    return f"{statistics.median(times):.1f} s" if times else "-"
 
 
 def table(runs: list[tuple[str, dict]]) -> str:
