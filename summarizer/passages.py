@@ -7,12 +7,22 @@ wording of a point is often vague and sometimes wrong ("oversupply concerns and 
 stocks contributed to the fall in oil prices"); the article's passage is right by
 construction, and the point it makes is still the model's choice.
 
+The model's points often collapse onto the lead (five rewordings of the first sentence
+name one passage). Up to ``at_least`` passages, the rest are the article's own: early,
+central sentences (most like the rest of the article) unlike the passages already
+chosen, picked by maximal marginal relevance. On evals/news this took key issues F1
+from 0.436 (model points alone) to 0.551 on the same recorded answers; NOVELTY 0.3-0.5
+scores 0.522-0.580, and lead sentences alone 0.30.
+
 Summary: a small model repeats a sentence, runs on until it is cut off, or loops to
 hundreds of words. The summary keeps its complete sentences, each once, up to
 ``MAX_SUMMARY_SENTENCES`` (the gold format's 1-3) and ``MAX_SUMMARY_WORDS``.
 """
 
 from __future__ import annotations
+
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from . import grounding
 
@@ -22,6 +32,9 @@ SAME_POINT = 85  # grounding.similarity of two issues that make one point
 MAX_SUMMARY_WORDS = 90
 MAX_SUMMARY_SENTENCES = 3  # docs/GOLD_FORMAT.md: a summary is 1-3 sentences
 SAME_SENTENCE = 85
+KEY_ISSUES = 4  # gold files hold 3-6 key issues, most 4 or 5 required ones
+MIN_FILL_WORDS = 8  # a filler passage starts at a full sentence, not a dateline or a caption
+NOVELTY = 0.4  # weight of unlikeness to the chosen passages against earliness + centrality
 _ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
 
 
@@ -33,8 +46,18 @@ def _distinct(texts: list[str], threshold: float) -> list[str]:
     return kept
 
 
-def key_passages(article: str, points: list[str]) -> list[str]:
-    """The article's passage for each point, in article order, passages not overlapping."""
+def _span(sentences: tuple[str, ...] | list[str], start: int) -> tuple[int, int]:
+    """The passage that starts at ``start``: that sentence and the next, unless the next is a
+    short line (a subheading: the next topic)."""
+    end = start + 1
+    while end < min(start + PASSAGE_SENTENCES, len(sentences)) and len(sentences[end].split()) >= MIN_SENTENCE_WORDS:
+        end += 1
+    return start, end
+
+
+def key_passages(article: str, points: list[str], at_least: int = 0) -> list[str]:
+    """The article's passage for each point, in article order, passages not overlapping;
+    topped up to ``at_least`` passages with the article's own (see the module doc)."""
     sentences = grounding.sentences(article)
     index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
     starts = sorted({
@@ -42,17 +65,45 @@ def key_passages(article: str, points: list[str]) -> list[str]:
         for point in _distinct([p for p in points if p.strip()], SAME_POINT)
         if (best := grounding.best_sentence(article, point)) is not None
     })
-    passages: list[str] = []
-    taken = -1
+    spans: list[tuple[int, int]] = []
     for start in starts:
-        if start <= taken:
+        if spans and start < spans[-1][1]:
             continue
-        end = start + 1
-        while end < min(start + PASSAGE_SENTENCES, len(sentences)) and len(sentences[end].split()) >= MIN_SENTENCE_WORDS:
-            end += 1  # a short line after the sentence is a subheading: the next topic
-        passages.append(" ".join(sentences[start:end]))
-        taken = end - 1
-    return passages
+        spans.append(_span(sentences, start))
+    if len(spans) < at_least:
+        spans = sorted(spans + _filler_spans(sentences, spans, at_least - len(spans)))
+    return [" ".join(sentences[start:end]) for start, end in spans]
+
+
+def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
+    """``count`` more passages by maximal marginal relevance: relevance is earliness plus
+    centrality (mean similarity to the other sentences), novelty is unlikeness to every
+    sentence already in a passage."""
+    if not sentences or count <= 0:
+        return []
+    lowered = [s.lower() for s in sentences]
+    alike = process.cdist(lowered, lowered, scorer=fuzz.token_sort_ratio, workers=1) / 100.0
+    centrality = (alike.sum(axis=1) - 1.0) / max(1, len(sentences) - 1)
+    relevance = centrality / (centrality.max() or 1.0) + 1.0 / np.sqrt(1.0 + np.arange(len(sentences)))
+    used = {i for start, end in taken for i in range(start, end)}
+    chosen = sorted(used)
+    added: list[tuple[int, int]] = []
+    for _ in range(count):
+        best, best_value = None, -np.inf
+        for i, sentence in enumerate(sentences):
+            start, end = _span(sentences, i)
+            if len(sentence.split()) < MIN_FILL_WORDS or used.intersection(range(start, end)):
+                continue
+            redundancy = max((alike[i, j] for j in chosen), default=0.0)
+            value = (1 - NOVELTY) * relevance[i] - NOVELTY * redundancy
+            if value > best_value:
+                best, best_value = (start, end), value
+        if best is None:
+            break
+        added.append(best)
+        used.update(range(*best))
+        chosen.append(best[0])
+    return added
 
 
 def tidy_summary(summary: str, max_words: int = MAX_SUMMARY_WORDS, max_sentences: int = MAX_SUMMARY_SENTENCES) -> str:

@@ -43,22 +43,40 @@ def test_llama_response_format(given, expected):
 
 
 class FakeLlama:
-    """Stands in for llama_cpp.Llama: whitespace tokenizer, records create_chat_completion calls."""
+    """Stands in for llama_cpp.Llama: whitespace tokenizer; create_chat_completion streams
+    ``answer`` in 4-character pieces, one "token" each, and records the calls."""
 
-    def __init__(self):
+    PROMPT_TOKENS = 3
+
+    def __init__(self, answer: str = '{"zq_code": "PL-2"}', finish_reason: str = "stop"):
         self.calls = []
+        self.answer = answer
+        self.finish_reason = finish_reason
+        self.n_tokens = 0
+        self.streamed = 0
+        self.closed = False
 
     def tokenize(self, data: bytes, add_bos: bool = True):
         return data.decode("utf-8").split()
 
     def create_chat_completion(self, **kwargs):
         self.calls.append(kwargs)
-        return {
-            "id": "x", "object": "chat.completion", "created": 0,
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": '{"zq_code": "PL-2"}'}}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7},
-        }
+        assert kwargs["stream"] is True
+        self.n_tokens = self.PROMPT_TOKENS
+        return self._stream()
+
+    def _stream(self):
+        pieces = [self.answer[i:i + 4] for i in range(0, len(self.answer), 4)]
+        try:
+            yield {"id": "x", "created": 5, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
+            for i, piece in enumerate(pieces):
+                self.streamed += 1
+                self.n_tokens += 1
+                last = i == len(pieces) - 1
+                yield {"id": "x", "created": 5, "choices": [
+                    {"index": 0, "delta": {"content": piece}, "finish_reason": self.finish_reason if last else None}]}
+        finally:
+            self.closed = True
 
 
 @pytest.fixture
@@ -77,8 +95,42 @@ def test_send_applies_the_translated_schema(fake_llama):
     (call,) = fake.calls
     assert call["response_format"] == {"type": "json_object", "schema": SCHEMA}
     assert call["max_tokens"] == 9 and call["seed"] == 3 and call["temperature"] == 0.0
-    assert out["model"] == "tiny-model"  # filled in when llama.cpp leaves it out
+    assert out["model"] == "tiny-model"
     assert backend.label == "local:tiny-model.gguf"
+    assert out["choices"][0]["message"]["content"] == '{"zq_code": "PL-2"}'
+    assert out["choices"][0]["finish_reason"] == "stop"
+    assert out["usage"] == {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8}
+
+
+LOOP = '{"participants": [{"name": "RCMP"}, {"name": "Commissioners"}' + ', {"name": "Commissioners"}' * 40 + "]}"
+LIST_SCHEMA = {"type": "object", "properties": {"participants": {"type": "array", "items": {"type": "object"}}}}
+
+
+@pytest.mark.parametrize(
+    ("answer", "finish_reason", "content", "streamed_all"),
+    [
+        pytest.param(LOOP, "length", '{"participants": [{"name": "RCMP"}, {"name": "Commissioners"}]}', False,
+                     id="loop-stops-at-the-first-repeat"),
+        pytest.param('{"participants": [{"name": "A"}, {"name": "B"}]}', "stop",
+                     '{"participants": [{"name": "A"}, {"name": "B"}]}', True, id="no-repeat-untouched"),
+        pytest.param('{"participants": [{"name": "A"}, {"name": "B"}, {"na', "length",
+                     '{"participants": [{"name": "A"}, {"name": "B"}, {"na', True, id="cut-off-stays-cut-off"),
+    ],
+)
+def test_send_streams_and_stops_a_looping_answer(monkeypatch, tmp_path, answer, finish_reason, content, streamed_all):
+    fake = FakeLlama(answer, finish_reason)
+    path = tmp_path / "tiny-model.gguf"
+    monkeypatch.setitem(local._LOADED, (str(path), 64), fake)
+    out = LocalBackend(path, n_ctx=64).send({
+        "messages": [{"role": "user", "content": "hi"}], "max_tokens": 700,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "P", "schema": LIST_SCHEMA}},
+    })
+    choice = out["choices"][0]
+    assert choice["message"]["content"] == content
+    assert choice["finish_reason"] == ("stop" if not streamed_all else finish_reason)
+    assert fake.closed  # llama.cpp's generator is closed: generation really stopped
+    assert (fake.streamed == -(-len(answer) // 4)) is streamed_all
+    assert out["usage"]["completion_tokens"] == fake.streamed
 
 
 @pytest.mark.parametrize(

@@ -69,3 +69,28 @@ def test_a_runaway_summary_is_cut_at_a_sentence_end():
     assert tidy_summary(" ".join(sentences), max_sentences=2) == " ".join(sentences[:2])
     # the first sentence is kept even when it alone is too long
     assert tidy_summary(sentences[0], max_words=5) == sentences[0]
+
+
+def test_collapsed_points_are_topped_up_with_the_articles_own_passages():
+    # Three rewordings of the lead name one passage; two more come from the article,
+    # none overlapping, the subheading never starting one, all in article order.
+    points = ["Oil prices fell sharply", "Oil fell on oversupply concerns", "Oil prices dropped on Tuesday"]
+    assert key_passages(ARTICLE, points) == [f"{LINES[0]} {LINES[1]}"]
+    topped = key_passages(ARTICLE, points, at_least=3)
+    assert topped == [f"{LINES[0]} {LINES[1]}", f"{LINES[3]} {LINES[4]}", LINES[5]]
+
+
+def test_top_up_starts_at_the_lead_not_the_dateline():
+    article = "\n".join([
+        "GENEVA (Wire)",
+        "The talks on the new treaty open in Geneva on Monday with twelve delegations.",
+        "Delegates expect the talks on the treaty to run for two weeks in Geneva.",
+        "Separately, a storm closed the airport in Oslo for three hours on Sunday.",
+    ])
+    lines = article.splitlines()
+    assert key_passages(article, [], at_least=1) == [f"{lines[1]} {lines[2]}"]
+    assert key_passages(article, [], at_least=4) == [f"{lines[1]} {lines[2]}", lines[3]]
+
+
+def test_top_up_stops_when_the_article_runs_out():
+    assert key_passages("One short line.", [], at_least=4) == []

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import UsageError
 from .prefix_cache import PrefixCache, prefix_tokens
+from .repeats import RepeatGuard, min_items
 
 
 def prefix_cache_dir() -> Path:
@@ -133,15 +134,50 @@ class LocalBackend:
             )
 
     def send(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One completion, streamed so that an answer looping on a repeated list item stops
+        there (repeats.py) instead of running to max_tokens."""
+        response_format = llama_response_format(request.get("response_format"))
+        guard = RepeatGuard(min_items((response_format or {}).get("schema")))
         kwargs = {
             "messages": request["messages"],
             "max_tokens": request.get("max_tokens"),
             "temperature": request.get("temperature", 0.0),
-            "response_format": llama_response_format(request.get("response_format")),
+            "response_format": response_format,
             "seed": request.get("seed", 0),
+            "stream": True,
         }
+        first: dict[str, Any] = {}
+        finish_reason = None
+        generated = 0
         with self._lock:
             self._warm_prefix(request["messages"])
-            response = self.llama.create_chat_completion(**kwargs)
-        response.setdefault("model", self.model)
-        return response
+            stream = self.llama.create_chat_completion(**kwargs)
+            try:
+                for chunk in stream:
+                    first = first or chunk
+                    choice = chunk["choices"][0]
+                    if content := choice["delta"].get("content"):
+                        generated += 1
+                        if guard.feed(content):
+                            finish_reason = "stop"
+                            break
+                    finish_reason = choice.get("finish_reason") or finish_reason
+            finally:
+                stream.close()
+            evaluated = self.llama.n_tokens
+        return {
+            "id": first.get("id", "chatcmpl-local"),
+            "object": "chat.completion",
+            "created": first.get("created", 0),
+            "model": self.model,
+            "choices": [{
+                "index": 0,
+                "message": {"role": "assistant", "content": guard.cut if guard.cut is not None else guard.text},
+                "finish_reason": finish_reason or "stop",
+            }],
+            "usage": {
+                "prompt_tokens": max(0, evaluated - generated),
+                "completion_tokens": generated,
+                "total_tokens": max(evaluated, generated),
+            },
+        }
