@@ -289,7 +289,11 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     passages for the points the model names."""
     draft = _ask(ctx, "overview")
     points = [item.issue for item in draft.key_issues]
-    issues = [KeyIssue(issue=passage, evidence=passage) for passage in passages.key_passages(ctx.trusted, points, at_least=passages.KEY_ISSUES)]
+    count = passages.KEY_ISSUES
+    told = passages.key_passages(ctx.trusted, points, at_least=count, at_most=count)
+    issues = [KeyIssue(issue=passage, evidence=passage) for passage in told]
+    if added := [p for p in told if p not in passages.key_passages(ctx.trusted, points, at_most=count)]:
+        ctx.note("key_issues_added", passages=added)
     summary = passages.tidy_summary(draft.summary)
     if summary != draft.summary.strip():
         ctx.note("summary_tidied", words_before=len(draft.summary.split()), words_after=len(summary.split()))

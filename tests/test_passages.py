@@ -36,6 +36,16 @@ def test_passages_do_not_overlap_or_repeat():
     assert key_passages(ARTICLE, points) == [f"{LINES[0]} {LINES[1]}"]
 
 
+def test_at_most_keeps_the_passages_of_the_models_first_points():
+    points = [
+        "Trump threatens more tariffs on Chinese imports",
+        "Stocks rise for a seventh session",
+        "Oil prices fall on oversupply concerns",
+    ]
+    assert key_passages(ARTICLE, points, at_most=2) == [f"{LINES[3]} {LINES[4]}", LINES[5]]
+    assert key_passages(ARTICLE, points, at_most=3) == key_passages(ARTICLE, points)
+
+
 def test_a_subheading_ends_a_passage():
     assert key_passages(ARTICLE, ["Russia unlikely to agree to deeper output cuts next month"]) == [LINES[1]]
 
@@ -65,8 +75,9 @@ def test_a_runaway_summary_is_cut_at_a_sentence_end():
         "Global stocks rose for a seventh session after Asian gains.",
         "Trump said he would raise tariffs without a trade deal.",
     ]
-    assert tidy_summary(" ".join(sentences), max_words=35) == " ".join(sentences[:3])
-    assert tidy_summary(" ".join(sentences), max_sentences=2) == " ".join(sentences[:2])
+    assert tidy_summary(" ".join(sentences), max_words=35, max_sentences=4) == " ".join(sentences[:3])
+    assert tidy_summary(" ".join(sentences), max_words=99, max_sentences=3) == " ".join(sentences[:3])
+    assert tidy_summary(" ".join(sentences)) == " ".join(sentences[:2])  # two by default
     # the first sentence is kept even when it alone is too long
     assert tidy_summary(sentences[0], max_words=5) == sentences[0]
 

@@ -91,8 +91,22 @@ def test_happy_path(fake_model):
     lines = ARTICLE.splitlines()
     assert [k.issue for k in summary.key_issues] == [f"{lines[0]} {lines[1]}", f"{lines[2]} {lines[3]}"]
     assert ctx.diagnostics["key_points"][0]["points"] == [i["issue"] for i in OVERVIEW["key_issues"]]
+    assert "key_issues_added" not in ctx.diagnostics  # the article has no sentence left to add
     assert fake_model.pending == 0 and len(fake_model.history) == 3
     assert ctx.usage.requests == 3
+
+
+def test_points_that_collapse_onto_one_passage_are_topped_up(fake_model):
+    collapsed = dict(OVERVIEW, key_issues=[
+        {"issue": "Lavrov and de Mistura hold talks in Moscow"},
+        {"issue": "Lavrov and the UN envoy for Syria meet on Thursday"},
+        {"issue": "Russia's foreign minister talks with de Mistura"},
+    ])
+    fake_model.enqueue(PARTICIPANTS, UPCOMING, collapsed)
+    summary, ctx = run(fake_model)
+    lines = ARTICLE.splitlines()
+    assert [k.issue for k in summary.key_issues] == [f"{lines[0]} {lines[1]}", f"{lines[2]} {lines[3]}"]
+    assert ctx.diagnostics["key_issues_added"] == [{"passages": [f"{lines[2]} {lines[3]}"]}]
 
 
 def test_every_evidence_is_in_the_article(fake_model):
