@@ -223,6 +223,12 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
         for item in draft.upcoming:
             when = (item.when_text or "").strip() or None
             if when and not grounding.sentence_with(text, when):
+                own = dates.resolve(when, ctx.published)
+                if own and dates.ends_before(own, ctx.published):
+                    # "June 2019" in a November 2019 article: past whatever the article says,
+                    # so no re-ask can make it upcoming
+                    out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": own}))
+                    continue
                 repaired = _article_words_for(ctx, item.event, when)
                 if repaired is None:
                     out.failed.append((item, f"when_text {when!r} is not the article's own words"))

@@ -193,6 +193,16 @@ def test_when_text_not_in_article_is_reasked_then_dropped(fake_model):
     assert dropped["field"] == "upcoming" and dropped["item"] == BAD_WHEN
 
 
+def test_when_text_not_in_article_but_past_is_dropped_without_a_reask(fake_model):
+    past = {"event": "Lavrov and de Mistura met in Geneva", "when_text": "in May 2017"}  # published June 2017
+    fake_model.enqueue(PARTICIPANTS, with_items(UPCOMING, "upcoming", past), OVERVIEW)
+    summary, ctx = run(fake_model)
+    assert len(fake_model.requests_for("UpcomingDraft")) == 1 and fake_model.pending == 0
+    assert "reasked" not in ctx.diagnostics
+    assert {"item": past, "date": "2017-05"} in ctx.diagnostics["not_upcoming"]
+    assert "in May 2017" not in [e.when_text for e in summary.upcoming]
+
+
 def test_when_text_fixed_on_reask(fake_model):
     fixed = {"event": "A summit in Sochi", "when_text": "in the second half of July"}
     fake_model.enqueue(
