@@ -31,6 +31,7 @@ eval-replay: setup
 bench: setup
 	$(BIN)/python bench/bench_summarize.py
 	$(BIN)/python bench/bench_eval.py
+	$(BIN)/python bench/bench_floor.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
