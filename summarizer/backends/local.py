@@ -175,6 +175,8 @@ class LocalBackend:
                 "message": {"role": "assistant", "content": guard.cut if guard.cut is not None else guard.text},
                 "finish_reason": finish_reason or "stop",
             }],
+            # llama.cpp's token counter less the streamed pieces (one token each, bar a split
+            # UTF-8 character): within a token or two of what a non-streamed call reports
             "usage": {
                 "prompt_tokens": max(0, evaluated - generated),
                 "completion_tokens": generated,
