@@ -25,6 +25,8 @@ most 70 words score ROUGE-L 0.368 against 0.342 for three in 90 (the same record
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -50,6 +52,13 @@ def _distinct(texts: list[str], threshold: float) -> list[str]:
     return kept
 
 
+class Passage(NamedTuple):
+    """A key issue's passage; ``added`` when code chose it to top the list up, not a model point."""
+
+    text: str
+    added: bool = False
+
+
 def _span(sentences: tuple[str, ...] | list[str], start: int) -> tuple[int, int]:
     """The passage that starts at ``start``: that sentence and the next, unless the next is a
     short line (a subheading: the next topic)."""
@@ -59,7 +68,7 @@ def _span(sentences: tuple[str, ...] | list[str], start: int) -> tuple[int, int]
     return start, end
 
 
-def key_passages(article: str, points: list[str], at_least: int = 0, at_most: int | None = None) -> list[str]:
+def key_passages(article: str, points: list[str], at_least: int = 0, at_most: int | None = None) -> list[Passage]:
     """The article's passage for each point, in article order, passages not overlapping;
     at most ``at_most`` of them, for the model's first points (it names its main points
     first); topped up to ``at_least`` with the article's own (see the module doc)."""
@@ -77,9 +86,8 @@ def key_passages(article: str, points: list[str], at_least: int = 0, at_most: in
     if at_most is not None and len(spans) > at_most:
         first_point = {span: min(r for i, r in rank.items() if span[0] <= i < span[1]) for span in spans}
         spans = sorted(sorted(spans, key=first_point.__getitem__)[:at_most])
-    if len(spans) < at_least:
-        spans = sorted(spans + _filler_spans(sentences, spans, at_least - len(spans)))
-    return [" ".join(sentences[start:end]) for start, end in spans]
+    filler = _filler_spans(sentences, spans, at_least - len(spans))
+    return [Passage(" ".join(sentences[start:end]), (start, end) in filler) for start, end in sorted(spans + filler)]
 
 
 def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:

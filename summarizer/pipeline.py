@@ -295,10 +295,9 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     passages for the points the model names."""
     draft = _ask(ctx, "overview")
     points = [item.issue for item in draft.key_issues]
-    count = passages.KEY_ISSUES
-    told = passages.key_passages(ctx.trusted, points, at_least=count, at_most=count)
-    issues = [KeyIssue(issue=passage, evidence=passage) for passage in told]
-    if added := [p for p in told if p not in passages.key_passages(ctx.trusted, points, at_most=count)]:
+    told = passages.key_passages(ctx.trusted, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES)
+    issues = [KeyIssue(issue=p.text, evidence=p.text) for p in told]
+    if added := [p.text for p in told if p.added]:
         ctx.note("key_issues_added", passages=added)
     summary = passages.tidy_summary(draft.summary)
     if summary != draft.summary.strip():

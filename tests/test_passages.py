@@ -17,13 +17,17 @@ ARTICLE = "\n".join([
 LINES = ARTICLE.splitlines()
 
 
+def passages(*args, **kwargs) -> list[str]:
+    return [p.text for p in key_passages(*args, **kwargs)]
+
+
 def test_each_point_is_told_by_its_passage_in_article_order():
     points = [
         "Trump threatens more tariffs on Chinese imports",  # the last sentence: a passage of one
         "Oil prices fall on oversupply concerns",
         "Stocks rise for a seventh session",
     ]
-    assert key_passages(ARTICLE, points) == [
+    assert passages(ARTICLE, points) == [
         f"{LINES[0]} {LINES[1]}",
         f"{LINES[3]} {LINES[4]}",
         LINES[5],
@@ -33,7 +37,7 @@ def test_each_point_is_told_by_its_passage_in_article_order():
 def test_passages_do_not_overlap_or_repeat():
     points = ["Oil prices fall on oversupply", "Russia unlikely to agree to deeper output cuts",
               "Oil prices fell sharply on oversupply concerns"]
-    assert key_passages(ARTICLE, points) == [f"{LINES[0]} {LINES[1]}"]
+    assert passages(ARTICLE, points) == [f"{LINES[0]} {LINES[1]}"]
 
 
 def test_at_most_keeps_the_passages_of_the_models_first_points():
@@ -42,16 +46,16 @@ def test_at_most_keeps_the_passages_of_the_models_first_points():
         "Stocks rise for a seventh session",
         "Oil prices fall on oversupply concerns",
     ]
-    assert key_passages(ARTICLE, points, at_most=2) == [f"{LINES[3]} {LINES[4]}", LINES[5]]
-    assert key_passages(ARTICLE, points, at_most=3) == key_passages(ARTICLE, points)
+    assert passages(ARTICLE, points, at_most=2) == [f"{LINES[3]} {LINES[4]}", LINES[5]]
+    assert passages(ARTICLE, points, at_most=3) == passages(ARTICLE, points)
 
 
 def test_a_subheading_ends_a_passage():
-    assert key_passages(ARTICLE, ["Russia unlikely to agree to deeper output cuts next month"]) == [LINES[1]]
+    assert passages(ARTICLE, ["Russia unlikely to agree to deeper output cuts next month"]) == [LINES[1]]
 
 
 def test_no_points_no_passages():
-    assert key_passages(ARTICLE, []) == [] and key_passages(ARTICLE, ["  "]) == []
+    assert passages(ARTICLE, []) == [] and passages(ARTICLE, ["  "]) == []
 
 
 @pytest.mark.parametrize(("summary", "expected"), [
@@ -86,8 +90,9 @@ def test_collapsed_points_are_topped_up_with_the_articles_own_passages():
     # Three rewordings of the lead name one passage; two more come from the article,
     # none overlapping, the subheading never starting one, all in article order.
     points = ["Oil prices fell sharply", "Oil fell on oversupply concerns", "Oil prices dropped on Tuesday"]
-    assert key_passages(ARTICLE, points) == [f"{LINES[0]} {LINES[1]}"]
-    topped = key_passages(ARTICLE, points, at_least=3)
+    assert passages(ARTICLE, points) == [f"{LINES[0]} {LINES[1]}"]
+    topped = passages(ARTICLE, points, at_least=3)
+    assert [p.added for p in key_passages(ARTICLE, points, at_least=3)] == [False, True, True]
     assert topped == [f"{LINES[0]} {LINES[1]}", f"{LINES[3]} {LINES[4]}", LINES[5]]
 
 
@@ -99,9 +104,9 @@ def test_top_up_starts_at_the_lead_not_the_dateline():
         "Separately, a storm closed the airport in Oslo for three hours on Sunday.",
     ])
     lines = article.splitlines()
-    assert key_passages(article, [], at_least=1) == [f"{lines[1]} {lines[2]}"]
-    assert key_passages(article, [], at_least=4) == [f"{lines[1]} {lines[2]}", lines[3]]
+    assert passages(article, [], at_least=1) == [f"{lines[1]} {lines[2]}"]
+    assert passages(article, [], at_least=4) == [f"{lines[1]} {lines[2]}", lines[3]]
 
 
 def test_top_up_stops_when_the_article_runs_out():
-    assert key_passages("One short line.", [], at_least=4) == []
+    assert passages("One short line.", [], at_least=4) == []

@@ -66,9 +66,9 @@ class RepeatGuard:
     def feed(self, chunk: str) -> bool:
         if self.cut is not None:
             return True
-        for char in chunk:
-            position = len(self.text)
-            self.text += char
+        base = len(self.text)
+        self.text += chunk
+        for position, char in enumerate(chunk, start=base):
             if self._in_string:
                 if self._escaped:
                     self._escaped = False
