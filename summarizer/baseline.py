@@ -1,8 +1,10 @@
 """Compare a run with an earlier results.json (the baseline).
 
 Deltas: for every ``field.metric`` name of thresholds.METRICS present in both
-aggregates, current - baseline. A case "got worse" when it errored now but not
-before, or when one of WATCHED dropped by more than EPS.
+aggregates, current - baseline; the headline ones also get a paired 95% bootstrap
+interval over the cases both runs scored (scoring/intervals.py): a change whose
+interval holds 0 is within chance on these cases. A case "got worse" when it
+errored now but not before, or when one of WATCHED dropped by more than EPS.
 """
 
 from __future__ import annotations
@@ -13,18 +15,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import UsageError
+from .scoring.intervals import HEADLINE, change_intervals
+from .scoring.intervals import metric_name as _name
 from .thresholds import METRICS, metric_value
 
 EPS = 1e-9
-WATCHED = (
-    ("participants", "f1"), ("participants", "role_accuracy"),
-    ("upcoming", "f1"), ("upcoming", "date_accuracy"),
-    ("key_issues", "f1"), ("summary", "rougeL"), ("groundedness", "value"),
-)
-
-
-def _name(field_name: str, metric: str) -> str:
-    return field_name if field_name == "groundedness" else f"{field_name}.{metric}"
+WATCHED = HEADLINE
 
 
 @dataclass
@@ -87,10 +83,20 @@ def _case_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[s
     return changes
 
 
-def compare(baseline: str | Path | Mapping[str, Any], results: Mapping[str, Any]) -> BaselineDiff:
-    """Diff ``results`` (a results.json dict) against a baseline path or dict."""
+def _paired_intervals(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Intervals of the change over the cases both runs scored; None when a baseline's
+    case scores are not in the current layout (an older results.json)."""
+    shared = sorted(before.keys() & after.keys())
+    try:
+        return change_intervals([before[i]["scores"] for i in shared], [after[i]["scores"] for i in shared])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def compare(baseline: str | Path | Mapping[str, Any], results: Mapping[str, Any], label: str = "<baseline>") -> BaselineDiff:
+    """Diff ``results`` (a results.json dict) against a baseline path or dict (named ``label``)."""
     if isinstance(baseline, Mapping):
-        data, label = baseline, "<baseline>"
+        data = baseline
     else:
         data, label = load_baseline(baseline), str(baseline)
     diff = BaselineDiff(label)
@@ -104,6 +110,9 @@ def compare(baseline: str | Path | Mapping[str, Any], results: Mapping[str, Any]
     after = {c["id"]: c for c in results.get("cases", [])}
     diff.added = sorted(after.keys() - before.keys())
     diff.removed = sorted(before.keys() - after.keys())
+    for name, interval in (_paired_intervals(before, after) or {}).items():
+        if name in diff.deltas:
+            diff.deltas[name]["interval"] = interval
     for case_id in sorted(before.keys() & after.keys()):
         changes = _case_changes(before[case_id], after[case_id])
         if changes:

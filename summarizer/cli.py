@@ -126,7 +126,7 @@ def schema() -> None:
 
 
 def _report(results: dict[str, Any], out: Path) -> int:
-    from .formatting import scores_table
+    from .formatting import delta_line, scores_table
 
     console = err_console()
     console.print(scores_table(results))
@@ -138,7 +138,7 @@ def _report(results: dict[str, Any], out: Path) -> int:
     base = results.get("baseline")
     if base:
         for name, delta in sorted(base["deltas"].items()):
-            console.print(f"{name}: {delta['baseline']:.3f} -> {delta['current']:.3f} ({delta['delta']:+.3f})" if isinstance(delta, dict) else f"{name}: {delta:+.3f}")
+            console.print(delta_line(name, delta), highlight=False)
         if base["worse_cases"]:
             console.print(f"worse than the baseline: {', '.join(base['worse_cases'])}")
     for miss in results["threshold_misses"]:

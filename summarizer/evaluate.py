@@ -55,6 +55,7 @@ class Prepared:
     thresholds: list[th.Threshold]
     baseline: dict[str, Any] | None
     out: Path
+    baseline_path: Path | None = None
 
 
 def default_out() -> Path:
@@ -66,7 +67,7 @@ def prepare(suite_dir: Path, out: Path | None, fail_under: list[str], baseline: 
     suite = load_suite(suite_dir, cases)
     limits = th.merge(suite.config.threshold_list(), th.parse_thresholds(fail_under))
     base = load_baseline(baseline) if baseline else None
-    return Prepared(suite, limits, base, out or default_out())
+    return Prepared(suite, limits, base, out or default_out(), baseline)
 
 
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -113,7 +114,7 @@ def finish(prep: Prepared, entries: list[dict[str, Any]], *, model: str | None, 
         suite=str(prep.suite.directory), warnings=prep.suite.warnings,
     )
     if prep.baseline is not None:
-        results["baseline"] = compare(prep.baseline, results).to_dict()
+        results["baseline"] = compare(prep.baseline, results, label=str(prep.baseline_path or "<baseline>")).to_dict()
     write_reports(prep.out, results)
     return results
 

@@ -31,18 +31,38 @@ def _f(value: Any) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def _span(interval: Any) -> str:
+    return "-" if not interval else f"{interval[0]:.3f}-{interval[1]:.3f}"
+
+
 def scores_table(results: Mapping[str, Any]) -> Table:
-    """The suite's micro scores per field, with the threshold misses under it."""
+    """The suite's micro scores per field; "95% interval" is the bootstrap interval over
+    cases of the row's headline value (F1, ROUGE-L, groundedness)."""
     agg = results["aggregate"]
+    spans = results.get("intervals") or {}
     table = Table(title=f"{results.get('model') or 'predictions'}: {results['totals']['cases']} cases")
-    for column in ("field", "precision", "recall", "f1", "extra"):
+    for column in ("field", "precision", "recall", "f1", "95% interval", "extra"):
         table.add_column(column, justify="left" if column in ("field", "extra") else "right")
     table.add_row("participants", *(_f(agg["participants"][k]) for k in ("precision", "recall", "f1")),
-                  f"role accuracy {_f(agg['participants'].get('role_accuracy'))}")
+                  _span(spans.get("participants.f1")), f"role accuracy {_f(agg['participants'].get('role_accuracy'))}")
     table.add_row("upcoming", *(_f(agg["upcoming"][k]) for k in ("precision", "recall", "f1")),
-                  f"date accuracy {_f(agg['upcoming'].get('date_accuracy'))}")
-    table.add_row("key_issues", *(_f(agg["key_issues"][k]) for k in ("precision", "recall", "f1")), "")
+                  _span(spans.get("upcoming.f1")), f"date accuracy {_f(agg['upcoming'].get('date_accuracy'))}")
+    table.add_row("key_issues", *(_f(agg["key_issues"][k]) for k in ("precision", "recall", "f1")),
+                  _span(spans.get("key_issues.f1")), "")
     rouge = agg["summary"]
-    table.add_row("summary", "", "", "", f"ROUGE-1 {_f(rouge['rouge1'])}  ROUGE-2 {_f(rouge['rouge2'])}  ROUGE-L {_f(rouge['rougeL'])}")
-    table.add_row("groundedness", "", "", "", _f(agg["groundedness"]["value"]))
+    table.add_row("summary", "", "", "", _span(spans.get("summary.rougeL")),
+                  f"ROUGE-1 {_f(rouge['rouge1'])}  ROUGE-2 {_f(rouge['rouge2'])}  ROUGE-L {_f(rouge['rougeL'])}")
+    table.add_row("groundedness", "", "", "", _span(spans.get("groundedness")), _f(agg["groundedness"]["value"]))
     return table
+
+
+def delta_line(name: str, delta: Mapping[str, Any]) -> str:
+    """``key_issues.f1: 0.567 -> 0.597 (+0.030; 95% interval +0.000 to +0.088)``"""
+    if not isinstance(delta, Mapping):  # results.json from before deltas carried both ends
+        return f"{name}: {delta:+.3f}"
+    line = f"{name}: {delta['baseline']:.3f} -> {delta['current']:.3f} ({delta['delta']:+.3f}"
+    interval = delta.get("interval")
+    if interval and any(interval):  # an interval of 0 to 0 is "no case changed": said by the delta
+        low, high = interval
+        line += f"; 95% interval {low:+.3f} to {high:+.3f}" + (", within chance" if low <= 0 <= high else "")
+    return line + ")"

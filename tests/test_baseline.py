@@ -40,6 +40,8 @@ def test_deltas_and_worse_cases(tmp_path):
     assert diff.worse[1]["changes"] == {"error": "boom"}
     assert (diff.added, diff.removed) == (["new"], ["gone"])
     assert diff.to_dict()["worse_cases"] == ["b", "c"]
+    # these case scores lack the counts to pool: no interval, and no crash
+    assert not any("interval" in d for d in diff.deltas.values())
 
 
 def test_identical_results_have_no_worse_case():

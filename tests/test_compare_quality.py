@@ -41,3 +41,32 @@ def test_a_bad_run_spec_is_one_line(tmp_path):
         compare.main(["nolabel"])
     with pytest.raises(SystemExit, match="cannot read"):
         compare.main([f"x={tmp_path / 'missing.json'}"])
+
+
+def test_figures_carry_their_interval(tmp_path):
+    with_spans = dict(results(0.9, [1.0, 2.0]), intervals={"participants.f1": [0.81, 0.97], "summary.rougeL": None})
+    (tmp_path / "a.json").write_text(json.dumps(with_spans))
+    lines = compare.table([compare.load(f"a={tmp_path / 'a.json'}")]).splitlines()
+    assert "| participants F1 | 0.900 (0.81-0.97) |" in lines
+    assert "| summary ROUGE-L | 0.250 |" in lines  # no interval: the figure alone
+
+
+def scored(case_id: str, tp: int) -> dict:
+    counts = {"tp": tp, "fp": 4 - tp, "fn": 4 - tp, "precision": tp / 4, "recall": tp / 4, "f1": tp / 4}
+    return {"id": case_id, "latency_s": 1.0, "error": None, "scores": {
+        "participants": {**counts, "role_correct": 0, "role_total": 0, "role_accuracy": None},
+        "upcoming": {**counts, "date_correct": 0, "date_total": 0, "date_accuracy": None},
+        "key_issues": counts,
+        "summary": {"rouge1": 0.3, "rouge2": 0.3, "rougeL": 0.3},
+        "groundedness": {"value": 1.0, "found": 1, "total": 1},
+    }}
+
+
+def test_the_first_run_against_the_others_is_a_paired_interval(tmp_path):
+    better = {"aggregate": {}, "cases": [scored(f"c{i}", 3) for i in range(6)]}
+    worse = {"aggregate": {}, "cases": [scored(f"c{i}", 1 + i % 2) for i in range(6)]}
+    lines = compare.table([("mine", better), ("floor", worse)]).splitlines()
+    row = next(line for line in lines if line.startswith("| key issues F1 |") and " to " in line)
+    low, high = (float(x) for x in row.split("|")[2].split(" to "))
+    assert 0 < low <= high  # every case better: clear of chance
+    assert "| summary ROUGE-L | +0.00 to +0.00 |" in lines  # the same everywhere

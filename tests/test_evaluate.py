@@ -105,9 +105,16 @@ def test_baseline_reports_deltas_and_worse_cases(suite, endpoint, tmp_path, caps
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "b"),
                         "--baseline", str(tmp_path / "a" / "results.json")], capsys)
     assert code == 0
-    base = results_of(tmp_path / "b")["baseline"]
+    now = results_of(tmp_path / "b")
+    base = now["baseline"]
     assert base["worse_cases"]
     assert "worse than the baseline" in err
+    assert base["baseline"] == str(tmp_path / "a" / "results.json")
+    # the cases that had participants lost them, none gained: the change's interval is at or below 0
+    low, high = base["deltas"]["participants.f1"]["interval"]
+    assert low < 0 and high <= 0
+    assert "participants.f1" in err and "95% interval" in err
+    assert set(now["intervals"]) >= {"participants.f1", "key_issues.f1", "summary.rougeL", "groundedness"}
 
 
 def test_suite_toml_thresholds_apply(suite, endpoint, tmp_path, capsys):

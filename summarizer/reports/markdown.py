@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .results_json import case_rows, fmt
+from .results_json import case_rows, fmt, span
 
 TEMPLATES = Path(__file__).parent / "templates"
 LIST_FIELDS = (
@@ -29,13 +29,14 @@ def _env() -> Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["num"] = fmt
+    env.filters["span"] = span
     env.filters["cell"] = md_cell
     return env
 
 
 def render_markdown(results: Mapping[str, Any]) -> str:
     return _env().get_template("report.md.j2").render(
-        r=results, rows=case_rows(results), list_fields=LIST_FIELDS, baseline=results.get("baseline"),
+        r=results, rows=case_rows(results), list_fields=LIST_FIELDS, baseline=results.get("baseline"), intervals=results.get("intervals") or {},
     )
 
 

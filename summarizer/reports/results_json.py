@@ -9,6 +9,9 @@
       "totals": {"cases", "errors", "failed_thresholds" (non-errored cases under
                  a threshold), "latency_s", "usage"},
       "aggregate": {...},                   # scoring.aggregate()
+      "intervals": {"participants.f1": [low, high] | None, ...} | None,
+                                            # 95% bootstrap over cases (scoring/intervals.py);
+                                            # None under two cases
       "cases": [{"id", "outputs", "scores", "error", "latency_s", "usage",
                  "threshold_misses", "passed"}],
       "warnings": [str],
@@ -30,6 +33,7 @@ from typing import Any, Mapping, Sequence
 from ..errors import Usage
 from ..schema import ArticleSummary
 from ..scoring import CaseScore, aggregate
+from ..scoring.intervals import score_intervals
 from ..thresholds import Threshold, check, check_case
 
 USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens", "requests")
@@ -118,6 +122,7 @@ def build_results(
             "usage": usage,
         },
         "aggregate": agg,
+        "intervals": score_intervals([e["scores"] for e in entries]),
         "cases": entries,
         "warnings": list(warnings),
     }
@@ -161,3 +166,11 @@ def fmt(value: Any, digits: int = 3) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}f}"
     return str(value)
+
+
+def span(interval: Any, signed: bool = False) -> str:
+    """A 95% interval as "0.514-0.687" ("+0.000 to +0.088" for a change), or "-"."""
+    if not interval:
+        return "-"
+    low, high = interval
+    return f"{low:+.3f} to {high:+.3f}" if signed else f"{low:.3f}-{high:.3f}"
