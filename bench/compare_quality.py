@@ -5,8 +5,9 @@ Each run is ``LABEL=PATH``, PATH a report directory or its ``results.json`` (fro
 figures, one column per run, each with its 95% bootstrap interval over cases
 (from the results, or computed from their case scores for runs written before
 intervals were). Under it, the first run against each other run: the paired 95%
-interval of the difference over the cases both scored (above 0: the first run is
-better beyond chance). Writes it all to ``--out`` as well::
+interval of the difference over the same cases (wholly above 0: the first run is
+clearly better on these cases; holding 0: no clear difference). Writes it all to
+``--out`` as well::
 
     .venv/bin/python bench/compare_quality.py \\
         summarizer=runs/live/results.json plain=runs/plain classical=runs/classical/report \\
@@ -21,17 +22,16 @@ import statistics
 import sys
 from pathlib import Path
 
-from summarizer.scoring.intervals import change_intervals, metric_name, score_intervals
+from summarizer.reports.results_json import span
+from summarizer.scoring.intervals import HEADLINE, paired_change, score_intervals
+from summarizer.thresholds import metric_name
 
-ROWS = [
-    ("participants F1", ("participants", "f1")),
-    ("role accuracy", ("participants", "role_accuracy")),
-    ("upcoming F1", ("upcoming", "f1")),
-    ("date accuracy", ("upcoming", "date_accuracy")),
-    ("key issues F1", ("key_issues", "f1")),
-    ("summary ROUGE-L", ("summary", "rougeL")),
-    ("groundedness", ("groundedness", "value")),
-]
+LABELS = {
+    "participants.f1": "participants F1", "participants.role_accuracy": "role accuracy",
+    "upcoming.f1": "upcoming F1", "upcoming.date_accuracy": "date accuracy",
+    "key_issues.f1": "key issues F1", "summary.rougeL": "summary ROUGE-L", "groundedness": "groundedness",
+}
+ROWS = [(LABELS[metric_name(field, key)], (field, key)) for field, key in HEADLINE]
 
 
 def load(spec: str) -> tuple[str, dict]:
@@ -60,8 +60,8 @@ def figure(results: dict, field: str, key: str, spans: dict) -> str:
     value = results.get("aggregate", {}).get(field, {}).get(key)
     if value is None:
         return "-"
-    span = spans.get(metric_name(field, key))
-    return f"{value:.3f}" + (f" ({span[0]:.2f}-{span[1]:.2f})" if span else "")
+    interval = spans.get(metric_name(field, key))
+    return f"{value:.3f}" + (f" ({span(interval, digits=2)})" if interval else "")
 
 
 def median_latency(results: dict) -> str:
@@ -78,32 +78,21 @@ def table(runs: list[tuple[str, dict]]) -> str:
     lines.append("| errored cases | " + " | ".join(
         str(sum(1 for c in r.get("cases", []) if c.get("error"))) for _, r in runs) + " |")
     lines.append("")
-    lines.append("In brackets: the 95% bootstrap interval over cases (summarizer/scoring/intervals.py).")
+    lines.append("In brackets: the approximate 95% bootstrap interval over cases (summarizer/scoring/intervals.py).")
     lines += differences(runs)
     return "\n".join(lines) + "\n"
 
 
 def differences(runs: list[tuple[str, dict]]) -> list[str]:
-    """The first run minus each other run, as paired intervals over their shared cases."""
+    """The first run minus each other run, as paired intervals over the same cases."""
     first_label, first = runs[0]
-    columns = []
-    for label, other in runs[1:]:
-        mine = {c.get("id"): c.get("scores") for c in first.get("cases", [])}
-        theirs = {c.get("id"): c.get("scores") for c in other.get("cases", [])}
-        shared = sorted(k for k in mine.keys() & theirs.keys() if k is not None)
-        try:
-            columns.append((label, change_intervals([theirs[k] for k in shared], [mine[k] for k in shared]) or {}))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            columns.append((label, {}))  # case scores without counts to pool
+    columns = [(label, paired_change(other.get("cases", []), first.get("cases", [])) or {}) for label, other in runs[1:]]
     if not any(spans for _, spans in columns):
         return []
-    lines = ["", f"{first_label} minus each other run, paired 95% interval over the cases both scored:", "",
+    lines = ["", f"{first_label} minus each other run: paired approximate 95% interval over the same cases:", "",
              "| figure | " + " | ".join(f"- {label}" for label, _ in columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for name, (field, key) in ROWS:
-        cells = []
-        for _, spans in columns:
-            span = spans.get(metric_name(field, key))
-            cells.append(f"{span[0]:+.2f} to {span[1]:+.2f}" if span else "-")
+        cells = [span(spans.get(metric_name(field, key)), signed=True, digits=2) for _, spans in columns]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 

@@ -1,9 +1,9 @@
 """Compare a run with an earlier results.json (the baseline).
 
 Deltas: for every ``field.metric`` name of thresholds.METRICS present in both
-aggregates, current - baseline; the headline ones also get a paired 95% bootstrap
-interval over the cases both runs scored (scoring/intervals.py): a change whose
-interval holds 0 is within chance on these cases. A case "got worse" when it
+aggregates, current - baseline. When both runs scored the same cases, the headline
+ones also get a paired approximate 95% bootstrap interval (scoring/intervals.py): a
+change whose interval holds 0 is no clear difference on these cases. A case "got worse" when it
 errored now but not before, or when one of WATCHED dropped by more than EPS.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import UsageError
-from .scoring.intervals import HEADLINE, change_intervals
-from .scoring.intervals import metric_name as _name
+from .scoring.intervals import HEADLINE, paired_change
 from .thresholds import METRICS, metric_value
+from .thresholds import metric_name as _name
 
 EPS = 1e-9
 WATCHED = HEADLINE
@@ -83,16 +83,6 @@ def _case_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[s
     return changes
 
 
-def _paired_intervals(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Intervals of the change over the cases both runs scored; None when a baseline's
-    case scores are not in the current layout (an older results.json)."""
-    shared = sorted(before.keys() & after.keys())
-    try:
-        return change_intervals([before[i]["scores"] for i in shared], [after[i]["scores"] for i in shared])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-
-
 def compare(baseline: str | Path | Mapping[str, Any], results: Mapping[str, Any], label: str = "<baseline>") -> BaselineDiff:
     """Diff ``results`` (a results.json dict) against a baseline path or dict (named ``label``)."""
     if isinstance(baseline, Mapping):
@@ -110,7 +100,8 @@ def compare(baseline: str | Path | Mapping[str, Any], results: Mapping[str, Any]
     after = {c["id"]: c for c in results.get("cases", [])}
     diff.added = sorted(after.keys() - before.keys())
     diff.removed = sorted(before.keys() - after.keys())
-    for name, interval in (_paired_intervals(before, after) or {}).items():
+    # the deltas pool every case of each run: an interval only where that is the same cases
+    for name, interval in (paired_change(data["cases"], results.get("cases", [])) or {}).items():
         if name in diff.deltas:
             diff.deltas[name]["interval"] = interval
     for case_id in sorted(before.keys() & after.keys()):

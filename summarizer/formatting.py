@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from rich.table import Table
 
+from .reports.results_json import span as _span
 from .schema import ArticleSummary
 
 
@@ -31,13 +32,9 @@ def _f(value: Any) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def _span(interval: Any) -> str:
-    return "-" if not interval else f"{interval[0]:.3f}-{interval[1]:.3f}"
-
-
 def scores_table(results: Mapping[str, Any]) -> Table:
-    """The suite's micro scores per field; "95% interval" is the bootstrap interval over
-    cases of the row's headline value (F1, ROUGE-L, groundedness)."""
+    """The suite's micro scores per field; "95% interval" is the approximate bootstrap
+    interval over cases of the row's headline value (F1, ROUGE-L, groundedness)."""
     agg = results["aggregate"]
     spans = results.get("intervals") or {}
     table = Table(title=f"{results.get('model') or 'predictions'}: {results['totals']['cases']} cases")
@@ -56,13 +53,13 @@ def scores_table(results: Mapping[str, Any]) -> Table:
     return table
 
 
-def delta_line(name: str, delta: Mapping[str, Any]) -> str:
-    """``key_issues.f1: 0.567 -> 0.597 (+0.030; 95% interval +0.000 to +0.088)``"""
+def delta_line(name: str, delta: Any) -> str:
+    """``key_issues.f1: 0.567 -> 0.597 (+0.030; 95% interval +0.000 to +0.088, no clear difference)``"""
     if not isinstance(delta, Mapping):  # results.json from before deltas carried both ends
         return f"{name}: {delta:+.3f}"
     line = f"{name}: {delta['baseline']:.3f} -> {delta['current']:.3f} ({delta['delta']:+.3f}"
     interval = delta.get("interval")
-    if interval and any(interval):  # an interval of 0 to 0 is "no case changed": said by the delta
+    if interval and (any(interval) or delta["delta"]):  # 0 to 0 on no change: the delta says it
         low, high = interval
-        line += f"; 95% interval {low:+.3f} to {high:+.3f}" + (", within chance" if low <= 0 <= high else "")
+        line += f"; 95% interval {_span(interval, signed=True)}" + (", no clear difference" if low <= 0 <= high else "")
     return line + ")"

@@ -14,11 +14,7 @@ chosen, picked by maximal marginal relevance. On evals/news, on the same recorde
 answers, this took key issues F1 from 0.436 (model points alone) to 0.551 (NOVELTY
 0.3-0.5 scores 0.522-0.580; lead sentences alone 0.30), and keeping at most four
 passages, for the model's first four points, to 0.567. Five in all scored 0.553,
-three-sentence passages 0.492. A sentence near a chosen passage counts as like it
-(``NEARBY``): the sentences right after the lead mostly carry on its story, and a
-reader's key issues come from other parts of the article. That took F1 to 0.597, and
-made it stable under NOVELTY (0.597 for every NOVELTY from 0.3 to 0.5 and
-NEARBY_SCALE from 2 to 8 sentences, where NOVELTY alone swings from 0.537 to 0.597).
+three-sentence passages 0.492.
 
 Summary: a small model repeats a sentence, runs on until it is cut off, or loops to
 hundreds of words. The summary keeps its complete sentences, each once, up to
@@ -45,8 +41,6 @@ SAME_SENTENCE = 85
 KEY_ISSUES = 4  # gold files hold 3-6 key issues, most 4 or 5 required ones
 MIN_FILL_WORDS = 8  # a filler passage starts at a full sentence, not a dateline or a caption
 NOVELTY = 0.4  # weight of unlikeness to the chosen passages against earliness + centrality
-NEARBY = 0.8  # a sentence k sentences from a chosen one counts as NEARBY * exp(-k / NEARBY_SCALE) alike
-NEARBY_SCALE = 4.0
 _ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
 
 
@@ -99,15 +93,13 @@ def key_passages(article: str, points: list[str], at_least: int = 0, at_most: in
 def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
     """``count`` more passages by maximal marginal relevance: relevance is earliness plus
     centrality (mean similarity to the other sentences), novelty is unlikeness to every
-    sentence already in a passage, in words and in place: the sentences right after a
-    chosen passage mostly carry on its point in other words."""
+    sentence already in a passage."""
     if not sentences or count <= 0:
         return []
     lowered = [s.lower() for s in sentences]
     alike = process.cdist(lowered, lowered, scorer=fuzz.token_sort_ratio, workers=1) / 100.0
     centrality = (alike.sum(axis=1) - 1.0) / max(1, len(sentences) - 1)
     relevance = centrality / (centrality.max() or 1.0) + 1.0 / np.sqrt(1.0 + np.arange(len(sentences)))
-    nearness = NEARBY * np.exp(-np.arange(len(sentences)) / NEARBY_SCALE)
     used = {i for start, end in taken for i in range(start, end)}
     chosen = sorted(used)
     added: list[tuple[int, int]] = []
@@ -117,7 +109,7 @@ def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int,
             start, end = _span(sentences, i)
             if len(sentence.split()) < MIN_FILL_WORDS or used.intersection(range(start, end)):
                 continue
-            redundancy = max((max(alike[i, j], nearness[abs(i - j)]) for j in chosen), default=0.0)
+            redundancy = max((alike[i, j] for j in chosen), default=0.0)
             value = (1 - NOVELTY) * relevance[i] - NOVELTY * redundancy
             if value > best_value:
                 best, best_value = (start, end), value
@@ -125,7 +117,7 @@ def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int,
             break
         added.append(best)
         used.update(range(*best))
-        chosen.append(best[0])
+        chosen.extend(range(*best))
     return added
 
 

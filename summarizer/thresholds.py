@@ -24,9 +24,14 @@ METRICS: dict[str, tuple[str, ...]] = {
 DEFAULT_METRIC = {"participants": "f1", "upcoming": "f1", "key_issues": "f1", "groundedness": "value"}
 
 
+def metric_name(field: str, metric: str) -> str:
+    """The name a metric goes by in thresholds, deltas and intervals: ``key_issues.f1``,
+    and plain ``groundedness`` for its only metric."""
+    return field if field == "groundedness" else f"{field}.{metric}"
+
+
 def valid_names() -> list[str]:
-    names = [f"{f}.{m}" for f, ms in METRICS.items() for m in ms if f != "groundedness"]
-    return names + ["groundedness"]
+    return [metric_name(f, m) for f, ms in METRICS.items() for m in ms]
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class Threshold:
 
     @property
     def name(self) -> str:
-        return self.field if self.field == "groundedness" else f"{self.field}.{self.metric}"
+        return metric_name(self.field, self.metric)
 
     def __str__(self) -> str:
         return f"{self.name}={self.value:g}"

@@ -70,3 +70,37 @@ def test_bad_baseline_is_one_line_usage_error(tmp_path, content, expected):
     assert "\n" not in str(info.value)
     with pytest.raises(UsageError):
         compare(path, results({}, 1.0))
+
+
+def counted(tp: int) -> dict:
+    """Case scores with the counts intervals pool."""
+    listed = {"tp": tp, "fp": 4 - tp, "fn": 4 - tp, "precision": tp / 4, "recall": tp / 4, "f1": tp / 4}
+    return {
+        "participants": {**listed, "role_correct": tp, "role_total": 4, "role_accuracy": tp / 4},
+        "upcoming": {**listed, "date_correct": 0, "date_total": 0, "date_accuracy": None},
+        "key_issues": listed,
+        "summary": {"rouge1": 0.3, "rouge2": 0.3, "rougeL": 0.3},
+        "groundedness": {"value": 1.0, "found": 2, "total": 2},
+    }
+
+
+def counted_results(tps: dict[str, int]) -> dict:
+    from summarizer.scoring import aggregate
+
+    return {"aggregate": aggregate([counted(t) for t in tps.values()]),
+            "cases": [{"id": k, "scores": counted(t), "error": None} for k, t in tps.items()]}
+
+
+def test_headline_deltas_carry_a_paired_interval_over_the_same_cases():
+    ids = [f"c{i}" for i in range(6)]
+    diff = compare(counted_results({i: 1 + n % 2 for n, i in enumerate(ids)}), counted_results({i: 3 for i in ids}))
+    low, high = diff.deltas["key_issues.f1"]["interval"]
+    assert 0 < low <= diff.deltas["key_issues.f1"]["delta"] <= high
+    assert "interval" not in diff.deltas["key_issues.precision"]  # headline metrics only
+
+
+def test_no_interval_when_the_runs_scored_different_cases():
+    ids = [f"c{i}" for i in range(6)]
+    diff = compare(counted_results({i: 1 for i in ids}), counted_results({i: 3 for i in ids + ["new"]}))
+    assert diff.added == ["new"]
+    assert not any("interval" in d for d in diff.deltas.values())

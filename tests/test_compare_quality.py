@@ -70,3 +70,10 @@ def test_the_first_run_against_the_others_is_a_paired_interval(tmp_path):
     low, high = (float(x) for x in row.split("|")[2].split(" to "))
     assert 0 < low <= high  # every case better: clear of chance
     assert "| summary ROUGE-L | +0.00 to +0.00 |" in lines  # the same everywhere
+
+
+def test_runs_from_before_intervals_get_them_from_their_case_scores():
+    old = {"aggregate": {"key_issues": {"f1": 0.5}}, "cases": [scored(f"c{i}", 1 + i % 3) for i in range(6)]}
+    row = next(line for line in compare.table([("old", old)]).splitlines() if line.startswith("| key issues F1 |"))
+    low, high = (float(x) for x in row.split("(")[1].rstrip(") |").split("-"))
+    assert low < high

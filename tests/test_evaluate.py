@@ -98,7 +98,8 @@ def test_resume_skips_finished_cases(suite, endpoint, tmp_path, capsys):
     assert len(results_of(out)["cases"]) == len(IDS)
 
 
-def test_baseline_reports_deltas_and_worse_cases(suite, endpoint, tmp_path, capsys):
+def test_baseline_reports_deltas_and_worse_cases(suite, endpoint, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("summarizer.scoring.intervals.MIN_CASES", len(IDS))  # a small suite, for speed
     run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "a")], capsys)
     worse = dict(ANSWERS, ParticipantsDraft={"participants": []})
     endpoint.set_default(by_schema(worse))

@@ -113,29 +113,15 @@ def test_top_up_stops_when_the_article_runs_out():
 
 
 
-RIDEAU = "\n".join([
-    "A Manitoba man faces 22 criminal charges after ramming a gate at Rideau Hall on Thursday.",
-    "Corey Hurren made his first court appearance by teleconference on Friday afternoon.",
-    "The RCMP said Friday that Hurren had several weapons on him, including a gun.",
-    "They said he was loose on the grounds for 13 minutes before police saw him.",
-    "The Mounties then spoke with him for more than an hour before the arrest.",
-    "The rest are all weapons charges, including careless use of a firearm.",
-    "His lawyer asked for the case to be adjourned until July 17 in Ottawa.",
-    "Neither Trudeau nor his family were at their Rideau Cottage home at the time.",
-    "The Canadian Armed Forces said Hurren is a master corporal and a Ranger reservist.",
-]).splitlines()
 
-
-@pytest.mark.parametrize("nearby, beside_the_lead", [(None, False), (0.0, True)])
-def test_top_up_looks_past_the_sentences_right_after_a_chosen_passage(monkeypatch, nearby, beside_the_lead):
-    # Sentences 2-5 carry on the lead's story in other words. The top-up takes its passage
-    # from another part of the article; with the nearness term off it stays beside the lead.
-    import summarizer.passages as module
-
-    if nearby is not None:
-        monkeypatch.setattr(module, "NEARBY", nearby)
-    point = "A man faces 22 criminal charges after ramming a gate at Rideau Hall"
-    lead, filler = passages("\n".join(RIDEAU), [point], at_least=2)
-    assert lead == f"{RIDEAU[0]} {RIDEAU[1]}"
-    assert filler.startswith(RIDEAU[2]) is beside_the_lead
-    assert (RIDEAU[3] in filler) is beside_the_lead
+def test_a_top_up_passage_is_unlike_every_sentence_of_those_added_before_it():
+    # The first added passage is sentences 0-1; sentence 3 restates sentence 1 (the
+    # passage's second sentence), so the next passage is the rate decision alone.
+    lines = [
+        "Heavy snow closed the airport in Oslo for three hours on Sunday morning.",
+        "Trains to Bergen were cancelled until Tuesday, the rail operator added.",
+        "Later",
+        "The rail operator said trains to Bergen were cancelled until Tuesday.",
+        "The central bank raised interest rates by half a point on Monday afternoon.",
+    ]
+    assert passages("\n".join(lines), [], at_least=2) == [f"{lines[0]} {lines[1]}", lines[4]]

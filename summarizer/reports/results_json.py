@@ -10,8 +10,8 @@
                  a threshold), "latency_s", "usage"},
       "aggregate": {...},                   # scoring.aggregate()
       "intervals": {"participants.f1": [low, high] | None, ...} | None,
-                                            # 95% bootstrap over cases (scoring/intervals.py);
-                                            # None under two cases
+                                            # approximate 95% bootstrap over cases
+                                            # (scoring/intervals.py); None under 5 cases
       "cases": [{"id", "outputs", "scores", "error", "latency_s", "usage",
                  "threshold_misses", "passed"}],
       "warnings": [str],
@@ -168,9 +168,9 @@ def fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def span(interval: Any, signed: bool = False) -> str:
-    """A 95% interval as "0.514-0.687" ("+0.000 to +0.088" for a change), or "-"."""
+def span(interval: Any, signed: bool = False, digits: int = 3) -> str:
+    """An interval as "0.514-0.687" ("+0.000 to +0.088" for a change), or "-"."""
     if not interval:
         return "-"
     low, high = interval
-    return f"{low:+.3f} to {high:+.3f}" if signed else f"{low:.3f}-{high:.3f}"
+    return f"{low:+.{digits}f} to {high:+.{digits}f}" if signed else f"{low:.{digits}f}-{high:.{digits}f}"
