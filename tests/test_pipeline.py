@@ -168,6 +168,27 @@ def test_unknown_participant_is_reasked_then_fixed(fake_model):
     assert "dropped" not in ctx.diagnostics
 
 
+@pytest.mark.parametrize(
+    "reask_answer, expected",
+    [
+        ({"participants": []}, ["Sergey Lavrov", "Staffan de Mistura"]),
+        ({"participants": [{"name": "the ministry", "kind": "organization", "role": None},
+                           {"name": "TASS", "kind": "organization", "role": None}]},
+         ["Sergey Lavrov", "Staffan de Mistura"]),
+    ],
+    ids=["nothing fixable", "only other names"],
+)
+def test_a_reask_asks_only_for_the_failed_items_and_keeps_the_rest(fake_model, reask_answer, expected):
+    # The re-ask lists only the failed items and asks for those alone; what passed the
+    # first time stays, whatever the second answer holds.
+    fake_model.enqueue(with_items(PARTICIPANTS, "participants", PUTIN), reask_answer, UPCOMING, OVERVIEW)
+    summary, _ = run(fake_model)
+    assert names(summary)[:2] == expected
+    _, reask = fake_model.requests_for("ParticipantsDraft")
+    assert "only these items" in reask["messages"][-1]["content"]
+    assert reask["messages"][-1]["content"].count("\n- ") == 1  # the one failed item
+
+
 def test_unknown_participant_still_bad_is_dropped(fake_model):
     bad = with_items(PARTICIPANTS, "participants", PUTIN)
     fake_model.enqueue(bad, bad, UPCOMING, OVERVIEW)
