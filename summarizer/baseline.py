@@ -4,7 +4,7 @@ Deltas: for every ``field.metric`` name of thresholds.METRICS present in both
 aggregates, current - baseline. When both runs scored the same cases, the headline
 ones also get a paired approximate 95% bootstrap interval (scoring/intervals.py): a
 change whose interval holds 0 is no clear difference on these cases. A case "got worse" when it
-errored now but not before, or when one of WATCHED dropped by more than EPS.
+errored now but not before, or when one of the HEADLINE metrics dropped by more than EPS.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from .thresholds import METRICS, metric_value
 from .thresholds import metric_name as _name
 
 EPS = 1e-9
-WATCHED = HEADLINE
 
 
 @dataclass
@@ -75,7 +74,7 @@ def _case_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[s
     changes: dict[str, Any] = {}
     if after.get("error") and not before.get("error"):
         changes["error"] = after["error"]
-    for field_name, metric in WATCHED:
+    for field_name, metric in HEADLINE:
         old = _value(before.get("scores"), field_name, metric)
         new = _value(after.get("scores"), field_name, metric)
         if old is not None and new is not None and new < old - EPS:
