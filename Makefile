@@ -11,7 +11,7 @@ SEED   := seeds/00_tass_lavrov_de_mistura.txt
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[local,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[local,html,dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -2,7 +2,7 @@
 
 from .api import Summarizer, SummaryResult, asummarize, summarize
 from .articles import Article, read_article
-from .errors import ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
+from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
 from .llm import LLMSettings
 from .schema import ArticleSummary, KeyIssue, Participant, UpcomingEvent
 from .transport import RetryPolicy
@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Article",
     "ArticleSummary",
+    "ConfigError",
     "KeyIssue",
     "LLMSettings",
     "ModelError",

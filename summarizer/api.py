@@ -94,6 +94,11 @@ class Summarizer:
         return self._llm
 
     def _article(self, text: str | Article, published: date | str | None) -> Article:
+        if not isinstance(text, (str, Article)):
+            raise UsageError(f"the article must be its text as a str (or an Article), not {type(text).__name__}; "
+                             "decode bytes first, or use read_article(path)")
+        if published is not None and not isinstance(published, (str, date)):
+            raise UsageError(f"published={published!r}: give a datetime.date or a 'YYYY-MM-DD' string")
         article = text if isinstance(text, Article) else parse_article(text)
         if isinstance(published, str):
             from .articles import parse_date

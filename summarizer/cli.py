@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shlex
+import signal
 import statistics
 import sys
 import tempfile
@@ -13,17 +16,24 @@ from typing import Any
 import click
 
 from .console import err_console, out_console
-from .errors import SummarizerError, UsageError
+from .errors import RedactingFilter, SummarizerError, UsageError, redact
 
 EXIT_INTERRUPTED = 130
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path = Path(path)
+def _check_output(path: Path) -> None:
+    """Fail before the model runs when -o cannot be written; an existing file is overwritten, as with curl -o."""
     if path.is_dir():
         raise UsageError(f"-o {path} is a directory; give a file path")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as exc:
+        raise UsageError(f"-o {path}: cannot write there ({exc.strerror}); check the directory") from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as exc:
         raise UsageError(f"-o {path}: cannot write there ({exc.strerror}); check the directory") from None
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -70,6 +80,8 @@ def summarize(path: str, model: str | None, published: str | None, fmt: str | No
 
     article = read_article(path)
     when = parse_date(published) if published else None
+    if output is not None:
+        _check_output(output)
     summarizer = Summarizer(model, prompts_dir=prompts, pipeline=pipeline, settings=_settings(reasks, transport_retries, None))
     with err_console().status(f"summarizing with {summarizer.model_label}...") if sys.stderr.isatty() else _null():
         result = summarizer.run(article, when)
@@ -143,8 +155,11 @@ def _report(results: dict[str, Any], out: Path) -> int:
             console.print(f"worse than the baseline: {', '.join(base['worse_cases'])}")
     for miss in results["threshold_misses"]:
         console.print(f"threshold missed: {miss}")
+    if errors:
+        console.print(f"{len(errors)} of {len(results['cases'])} cases errored (scored as empty output); "
+                      f"--resume --out {shlex.quote(str(out))} runs them again")
     console.print(f"reports in {out}")
-    return 0 if not results["threshold_misses"] else 1
+    return 0 if results["passed"] else 1
 
 
 fail_under_option = click.option("--fail-under", multiple=True, metavar="FIELD=VALUE", help="Fail (exit 1) when a score is under VALUE, e.g. participants.f1=0.8. Repeatable.")
@@ -154,7 +169,7 @@ out_option = click.option("--out", type=click.Path(path_type=Path), help="Report
 @cli.command(name="eval")
 @click.argument("suite_dir", type=click.Path(path_type=Path))
 @model_option
-@click.option("--concurrency", type=click.IntRange(1, 64), help="Cases in flight at once (default: suite.toml, else 1).")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Cases in flight at once, at most 64 (default: suite.toml, else 1).")
 @out_option
 @fail_under_option
 @click.option("--baseline", type=click.Path(path_type=Path), help="An earlier results.json to compare with.")
@@ -184,21 +199,28 @@ def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path
 
     console = err_console()
     latencies: list[float] = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task("eval", total=len(evaluation.cases))
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task("eval", total=len(evaluation.cases))
 
-        def on_case(entry: dict[str, Any]) -> None:
-            progress.advance(task)
-            if entry.get("latency_s") is not None:
-                latencies.append(entry["latency_s"])
-            if stats:
-                u = entry["usage"]
-                progress.console.print(f"{entry['id']}: {entry.get('latency_s') or 0:.1f} s, "
-                                       f"{u['prompt_tokens']}+{u['completion_tokens']} tokens"
-                                       + (f", error: {entry['error']}" if entry.get("error") else ""))
+            def on_case(entry: dict[str, Any]) -> None:
+                progress.advance(task)
+                if entry.get("latency_s") is not None:
+                    latencies.append(entry["latency_s"])
+                if stats:
+                    u = entry["usage"]
+                    progress.console.print(f"{entry['id']}: {entry.get('latency_s') or 0:.1f} s, "
+                                           f"{u['prompt_tokens']}+{u['completion_tokens']} tokens"
+                                           + (f", error: {entry['error']}" if entry.get("error") else ""))
 
-        results = evaluation.run(on_case)
+            results = evaluation.run(on_case)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # exit waits for cases in flight; a second Ctrl-C ends it at once
+        dest = shlex.quote(str(evaluation.prep.out))
+        click.echo(f"error: interrupted; finished cases are kept in {dest} (cases in flight as they end; Ctrl-C again "
+                   f"drops them); add --resume --out {dest} to the same command to continue", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if stats and latencies:
         console.print(f"median {statistics.median(latencies):.1f} s per case, total {sum(latencies):.1f} s")
     sys.exit(_report(results, evaluation.prep.out))
@@ -217,15 +239,41 @@ def score(suite_dir: Path, predictions_dir: Path, out: Path | None, fail_under: 
     sys.exit(_report(results, prep.out))
 
 
+LOG_ENV = "SUMMARIZER_LOG"
+_LOG_HANDLER: logging.Handler | None = None
+
+
+def _route_logs() -> None:
+    """Keep libraries' log lines (instructor logs each failed attempt at ERROR) off stderr:
+    a failure is one line of ours. SUMMARIZER_LOG=DEBUG|INFO|WARNING|ERROR shows them, redacted."""
+    global _LOG_HANDLER
+    root = logging.getLogger()
+    if _LOG_HANDLER is not None:  # main() called again in one process (tests)
+        root.removeHandler(_LOG_HANDLER)
+    level = os.environ.get(LOG_ENV, "").strip().upper()
+    if not level:
+        # a handler that drops everything: it also stops a library's logging.info() from calling basicConfig
+        _LOG_HANDLER = logging.NullHandler()
+    elif level in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        _LOG_HANDLER = logging.StreamHandler(sys.stderr)
+        _LOG_HANDLER.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        _LOG_HANDLER.addFilter(RedactingFilter())
+        root.setLevel(level)
+    else:
+        raise UsageError(f"{LOG_ENV}={level}: use DEBUG, INFO, WARNING or ERROR, or leave it unset")
+    root.addHandler(_LOG_HANDLER)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every failure becomes one line on stderr and an exit code."""
     try:
+        _route_logs()
         cli.main(args=argv, prog_name="summarizer", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         hint = f"; see `{exc.ctx.command_path} --help`" if getattr(exc, "ctx", None) else ""
-        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        click.echo(f"error: {exc.format_message().rstrip('.')}{hint}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
@@ -236,13 +284,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {exc}{spent}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("error: interrupted; finished cases are kept (eval: rerun with --resume --out DIR)", err=True)
+        click.echo("error: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # a bug: still one line, with a way to see the traceback
         if os.environ.get("SUMMARIZER_DEBUG"):
             raise
-        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); rerun with SUMMARIZER_DEBUG=1 "
+        click.echo(f"error: internal error ({type(exc).__name__}: {redact(str(exc))}); rerun with SUMMARIZER_DEBUG=1 "
                    "for the traceback and report it", err=True)
         sys.exit(1)

@@ -1,8 +1,12 @@
 """Running a suite: summarize each case, score it, write reports.
 
 Each finished case is written to `OUT/cases/ID.json` at once, so a killed run
-loses nothing and `--resume` skips what is done. A case whose model call
-fails is recorded as an error and scored as empty output; the suite goes on.
+loses nothing and `--resume` skips what is done; the run's settings go to
+`OUT/run.json`, so a resume with another model, pipeline or prompts is refused.
+A case whose model call fails is recorded as an error and scored as empty
+output; the suite goes on (and `--resume` runs it again). A configuration
+error (`ConfigError`: a refused key, no such model) stops the suite at once;
+an article too long for the model is that case's error.
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,13 +27,15 @@ from . import thresholds as th
 from .api import Summarizer
 from .articles import Article, parse_date
 from .baseline import compare, load_baseline
-from .errors import SummarizerError, UsageError
-from .gold import Case, Suite, load_suite
-from .reports import build_results, case_entry, write_reports
+from .errors import ConfigError, SummarizerError, UsageError
+from .gold import SUITE_FILE, Case, Suite, load_suite
+from .reports import REPORT_FILES, build_results, case_entry, write_reports
 from .schema import ArticleSummary
 from .scoring import score_case
 
 CASES_DIR = "cases"
+RUN_FILE = "run.json"  # the settings of an eval run, checked by --resume
+MAX_CONCURRENCY = 64
 
 
 @dataclass
@@ -78,21 +85,59 @@ def _write_atomic(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _finished(out: Path) -> dict[str, dict[str, Any]]:
-    done = {}
-    for path in sorted((out / CASES_DIR).glob("*.json")):
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            done[entry["id"]] = entry
-        except (OSError, ValueError, KeyError):
-            continue  # a half-written or foreign file: the case runs again
-    return done
+def claim_out(out: Path, command: str) -> None:
+    """Check `--out` before any work: a directory this command can write that holds no other command's reports."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a directory")
+    holds_run = (out / CASES_DIR).is_dir() or (out / RUN_FILE).is_file()
+    if command == "score" and holds_run:
+        raise UsageError(f"--out {out} holds an eval run, whose results.json would be replaced; choose another --out")
+    if command == "eval" and not holds_run and (out / REPORT_FILES["results"]).exists():
+        raise UsageError(f"--out {out} holds a score report, not an eval run; choose another --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write there ({exc.strerror}); choose another directory") from None
+
+
+def _check_settings(out: Path, settings: dict[str, Any]) -> None:
+    """Refuse to resume a run made with other settings (a run without run.json predates the check)."""
+    path = out / RUN_FILE
+    if not path.exists():
+        return
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+        changed = [f"{k} {earlier[k]} (now {v})" for k, v in settings.items() if earlier[k] != v]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UsageError(f"{path} is damaged, so the run's settings are unknown; start afresh with another --out") from None
+    if changed:
+        raise UsageError(f"{out} was run with {', '.join(changed)}; resume with the same --model, --pipeline and "
+                         "--prompts, or choose another --out")
+
+
+def _saved(out: Path, case: Case) -> dict[str, Any] | None:
+    """A finished case's entry, scored again from its outputs; None when it must run again
+    (errored, missing, half-written or damaged)."""
+    try:
+        entry = json.loads((out / CASES_DIR / f"{case.id}.json").read_text(encoding="utf-8"))
+        if entry["id"] != case.id or entry["error"] is not None:
+            return None
+        outputs = dict(entry["outputs"])
+        diagnostics = outputs.pop("diagnostics", None)
+        summary = ArticleSummary.model_validate(outputs)
+        return case_entry(case.id, summary, score_case(case.gold, summary, case.text),
+                          latency_s=entry["latency_s"], usage=entry["usage"], diagnostics=diagnostics)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _run_case(summarizer: Summarizer, case: Case) -> dict[str, Any]:
     article = Article(text=case.text, published=parse_date(case.published), source=str(case.article_path))
     try:
         result = summarizer.run(article)
+    except ConfigError as exc:  # a refused key, no such model: every case would fail the same way
+        raise ConfigError(f"{case.id}: {exc}") from None
     except SummarizerError as exc:
         usage = getattr(exc, "usage", None)
         return case_entry(case.id, None, score_case(case.gold, None, case.text), error=str(exc), usage=usage)
@@ -128,32 +173,56 @@ class Evaluation:
         if not opts.resume and (out / CASES_DIR).is_dir() and any((out / CASES_DIR).iterdir()):
             raise UsageError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
         self.concurrency = opts.concurrency or self.prep.suite.config.concurrency or 1
+        if self.concurrency > MAX_CONCURRENCY:
+            where = "--concurrency" if opts.concurrency else f"concurrency in {self.prep.suite.directory / SUITE_FILE}"
+            raise UsageError(f"{where} is {self.concurrency}: at most {MAX_CONCURRENCY} cases run at once; lower it")
         self.summarizer = Summarizer(
             opts.model or self.prep.suite.config.model, prompts_dir=opts.prompts, pipeline=opts.pipeline,
             record_dir=opts.record, replay_dir=opts.replay,
         )
+        self.settings = {"model": self.summarizer.model_label, "pipeline": opts.pipeline,
+                         "prompts_hash": self.summarizer.prompts.hash}
+        if opts.resume:
+            _check_settings(out, self.settings)
         self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs
-        self.done = _finished(out) if opts.resume else {}
+        claim_out(out, "eval")
+        done = (_saved(out, case) for case in self.cases) if opts.resume else ()
+        self.done = {entry["id"]: entry for entry in done if entry}
 
     @property
     def cases(self) -> list[Case]:
         return self.prep.suite.cases
 
+    def _run_and_save(self, case: Case) -> dict[str, Any]:
+        entry = _run_case(self.summarizer, case)
+        _write_atomic(self.prep.out / CASES_DIR / f"{case.id}.json", entry)
+        return entry
+
     def run(self, on_case: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-        """Run the cases not yet done, saving each at once; then aggregate and write reports."""
+        """Run the cases not yet done, saving each at once; then aggregate and write reports.
+
+        Only `concurrency` cases are handed to the pool at a time, so after an interrupt or a
+        configuration error no further case starts.
+        """
+        _write_atomic(self.prep.out / RUN_FILE, self.settings)
         entries = [self.done[c.id] for c in self.cases if c.id in self.done]
-        todo = [c for c in self.cases if c.id not in self.done]
+        todo = iter([c for c in self.cases if c.id not in self.done])
         for entry in entries:
             if on_case:
                 on_case(entry)
-        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool:
-            futures = [pool.submit(_run_case, self.summarizer, case) for case in todo]
-            for future in as_completed(futures):
-                entry = future.result()
-                _write_atomic(self.prep.out / CASES_DIR / f"{entry['id']}.json", entry)
-                entries.append(entry)
-                if on_case:
-                    on_case(entry)
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        try:
+            running = {pool.submit(self._run_and_save, case) for case in islice(todo, self.concurrency)}
+            while running:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    entry = future.result()
+                    entries.append(entry)
+                    if on_case:
+                        on_case(entry)
+                    running |= {pool.submit(self._run_and_save, case) for case in islice(todo, 1)}
+        finally:
+            pool.shutdown(wait=False)  # nothing is queued; cases in flight save themselves when they end
         return finish(self.prep, entries, model=self.summarizer.model_label, prompts_hash=self.summarizer.prompts.hash)
 
 
@@ -174,6 +243,10 @@ def run_score(suite_dir: Path, predictions: Path, out: Path | None, fail_under: 
     if not predictions.is_dir():
         raise UsageError(f"{predictions}: no such predictions directory; give a directory of NAME.json files")
     loaded = {c.id: load_prediction(predictions / f"{c.id}.json") for c in prep.suite.cases if (predictions / f"{c.id}.json").is_file()}
+    if not loaded:
+        raise UsageError(f"no predictions found in {predictions} (no CASE_ID.json for any case of {suite_dir}); pass the "
+                         f"directory of summarize --format json outputs named by case, e.g. {prep.suite.cases[0].id}.json")
+    claim_out(prep.out, "score")
     entries = []
     for case in prep.suite.cases:
         prediction = loaded.get(case.id) or ArticleSummary(title="", summary="")

@@ -224,8 +224,8 @@ def load_suite(directory: str | Path, cases_glob: str | None = None) -> Suite:
     root = Path(directory)
     if not root.is_dir():
         raise UsageError(f"{root}: no such suite directory; give a directory of NAME.txt + NAME.gold.json pairs")
-    golds = {p.name.removesuffix(GOLD_SUFFIX): p for p in root.glob("*" + GOLD_SUFFIX) if p.is_file()}
-    articles = {p.stem: p for p in root.glob("*" + ARTICLE_SUFFIX) if p.is_file()}
+    golds = {p.name.removesuffix(GOLD_SUFFIX): p for p in root.glob("*" + GOLD_SUFFIX)}
+    articles = {p.stem: p for p in root.glob("*" + ARTICLE_SUFFIX)}
     config_path = root / SUITE_FILE
     config = load_suite_config(config_path) if config_path.is_file() else SuiteConfig()
     warnings = [f"{articles[n]}: article without gold (no {n}{GOLD_SUFFIX}); skipped" for n in sorted(articles.keys() - golds.keys())]

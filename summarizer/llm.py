@@ -18,10 +18,10 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from openai.types.chat import ChatCompletion
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .backends import Backend
-from .errors import ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
+from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
 from .recording import Player, Recorder
 from .transport import RetryPolicy, call_with_retries
 
@@ -38,13 +38,19 @@ class LLMSettings:
     seed: int = 0
     sleep: Callable[[float], None] = time.sleep  # how transport retries wait; tests pass a recorder
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.reasks, int) or isinstance(self.reasks, bool) or not 0 <= self.reasks <= 10:
+            raise UsageError(f"LLMSettings(reasks={self.reasks!r}): give a whole number from 0 to 10")
+        if not isinstance(self.transport, RetryPolicy):
+            raise UsageError(f"LLMSettings(transport={self.transport!r}): give a RetryPolicy")
+
 
 def _client_error(exc: openai.APIStatusError, label: str) -> SummarizerError:
     body = str(getattr(exc, "message", exc))
     if exc.status_code in (401, 403):
-        return UsageError(f"{label}: the endpoint refused the credentials (HTTP {exc.status_code}); check OPENAI_API_KEY")
+        return ConfigError(f"{label}: the endpoint refused the credentials (HTTP {exc.status_code}); check OPENAI_API_KEY")
     if exc.status_code == 404:
-        return UsageError(f"{label}: the endpoint has no such model or path (HTTP 404); check --model and OPENAI_BASE_URL")
+        return ConfigError(f"{label}: the endpoint has no such model or path (HTTP 404); check --model and OPENAI_BASE_URL")
     if "context" in body.lower() and ("length" in body.lower() or "window" in body.lower()):
         return UsageError(f"{label}: the article is too long for this model's context window ({body[:120]}); shorten it")
     return ModelError(f"{label}: the endpoint rejected the request (HTTP {exc.status_code}: {body[:160]})")
@@ -84,7 +90,15 @@ class LLM:
             )
             if self.recorder is not None:
                 self.recorder.save(request, data)
-        completion = ChatCompletion.model_validate(data)
+        try:
+            completion = ChatCompletion.model_validate(data)
+        except ValidationError:
+            completion = None
+        if completion is None or not completion.choices:
+            raise ModelError(
+                f"{self.label}: the endpoint's reply is not an OpenAI chat completion "
+                f"({json.dumps(data, default=str)[:80]}); check that OPENAI_BASE_URL is an OpenAI-compatible API"
+            )
         if completion.usage is not None:
             usage.add(completion.usage.prompt_tokens, completion.usage.completion_tokens)
         else:
@@ -138,7 +152,7 @@ class LLM:
         reason = str(cause or exc).splitlines()[0][:200]
         return RetriesExhausted(
             f"{self.label}: the answer still failed validation after {exc.n_attempts} attempts "
-            f"({reason}); raise --reasks or try a larger model",
+            f"({reason}); raise --reasks (LLMSettings.reasks) or try a larger model",
             attempts=exc.n_attempts, usage=usage, last_output=last,
         )
 

@@ -39,7 +39,8 @@ def _compatible(*, default_base: str | None = None, key_required: bool = False):
         base = os.environ.get("OPENAI_BASE_URL") or default_base
         if base is None and spec.provider != "openai":
             raise UsageError(f"--model {spec}: set OPENAI_BASE_URL to the server's /v1 address")
-        return OpenAIBackend(spec.provider, spec.name, base_url=base, key_required=key_required)
+        return OpenAIBackend(spec.provider, spec.name, base_url=base, key_required=key_required,
+                             schema_as_json_object=spec.provider == "llamacpp")
 
     return factory
 
@@ -55,6 +56,8 @@ FACTORIES: dict[str, Callable[[ModelSpec], Backend]] = {
 
 def parse(spec: str | None) -> ModelSpec:
     """Parse `--model`, else $SUMMARIZER_MODEL, else `local`."""
+    if spec is not None and not isinstance(spec, str):
+        raise UsageError(f"model {spec!r}: give a model spec string such as 'local' or 'openai/gpt-4o-mini'")
     text = (spec or os.environ.get(MODEL_ENV) or DEFAULT_MODEL).strip()
     if text == "local":
         return ModelSpec("local", "")

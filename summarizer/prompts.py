@@ -47,6 +47,11 @@ class Prompts:
                 f"prompt template {self.directory / (name + '.j2')}: {exc.message}; "
                 "fix the template or pass --prompts DIR"
             ) from None
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"prompt template {self.directory / (name + '.j2')} is not UTF-8 text; "
+                "fix the template or pass --prompts DIR"
+            ) from None
 
     @cached_property
     def hash(self) -> str:

@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from .errors import ModelError, RetriesExhausted
+from .errors import ModelError, RetriesExhausted, UsageError
 
 T = TypeVar("T")
 
@@ -29,6 +29,10 @@ class RetryPolicy:
     initial_wait: float = 1.0
     max_wait: float = 30.0
     max_retry_after: float = 60.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.attempts, int) or isinstance(self.attempts, bool) or not 0 <= self.attempts <= 21:
+            raise UsageError(f"RetryPolicy(attempts={self.attempts!r}): give a whole number from 1 to 21 (0 counts as 1)")
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -85,7 +89,10 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, openai.APITimeoutError):
         return "the request timed out"
     if isinstance(exc, openai.APIConnectionError):
-        return "could not connect to the endpoint"
+        if exc.message != "Connection error.":  # a message of our own (openai_compat.DROPPED)
+            return exc.message
+        where = getattr(exc.request, "url", None)
+        return f"could not connect to the endpoint{f' at {where}' if where else ''}"
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}"
     return type(exc).__name__
@@ -109,7 +116,7 @@ def call_with_retries(
         if is_transient(exc):
             raise RetriesExhausted(
                 f"the model endpoint failed after {attempts} attempts ({describe(exc)}); "
-                "check that it is up, or raise --transport-retries",
+                "check that it is up, or raise --transport-retries (RetryPolicy.attempts)",
                 attempts=attempts,
             ) from exc
         raise

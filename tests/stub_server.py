@@ -3,7 +3,9 @@
 `StubServer` is a real HTTP server speaking enough of the OpenAI
 chat-completions API for the openai SDK: scripted replies in order (a completion,
 an HTTP error with headers, a delay), a default reply when the script runs out,
-and a log of every request received (JSON body and headers).
+and a log of every request received (JSON body and headers). A request with
+``"stream": true`` is answered as server-sent events, a piece of the content
+per event, the way OpenAI, vLLM, Ollama and llama.cpp's server stream.
 
 `FakeBackend` is an in-process object implementing the `Backend` protocol, for
 pipeline tests that need no HTTP.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -38,6 +41,7 @@ __all__ = [
     "StubServer",
     "by_schema",
     "completion",
+    "pieces",
     "schema_name",
 ]
 
@@ -120,6 +124,10 @@ class Reply:
     completion_tokens: int = 5
     finish_reason: str = "stop"
     body: Mapping[str, Any] | None = None  # a full raw JSON body, overriding everything else
+    chunk_delay: float = 0.0  # seconds between streamed events
+    drop_after: int | None = None  # a streamed reply: hang up after this many events
+    streams: bool = True  # False: one JSON body even when asked to stream (servers that ignore it)
+    raw: tuple[str, bytes] | None = None  # (content type, bytes) sent as they are: not an API at all
 
     def render(self, request_body: dict[str, Any], model: str) -> tuple[int, dict[str, str], bytes]:
         if self.body is not None:
@@ -144,6 +152,41 @@ class Reply:
         return self.status, headers, data
 
 
+_PIECE = re.compile(r"\s*\w+|\s*[^\w\s]|\s+")
+
+
+def pieces(content: str) -> list[str]:
+    """How a streamed reply splits ``content``: a word or a punctuation mark per event."""
+    return _PIECE.findall(content)
+
+
+def stream_events(payload: Mapping[str, Any], include_usage: bool) -> list[bytes]:
+    """A chat.completion body as the SSE events of its stream: a role chunk, a chunk per
+    word or punctuation mark of the content, a finish chunk, the usage chunk when asked for
+    (and the body has usage), then [DONE]. A body that is no completion goes out as one event."""
+    try:
+        choice = payload["choices"][0]
+        content = choice["message"].get("content") or ""
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return [b"data: " + json.dumps(payload).encode("utf-8") + b"\n\n", b"data: [DONE]\n\n"]
+    head = {"id": payload.get("id", "chatcmpl-stub"), "created": payload.get("created", 0),
+            "model": payload.get("model", "test-model")}
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+        body = {**head, "object": "chat.completion.chunk",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return b"data: " + json.dumps(body, ensure_ascii=False).encode("utf-8") + b"\n\n"
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": piece}) for piece in pieces(content)]
+    events.append(chunk({}, choice.get("finish_reason") or "stop"))
+    if include_usage and payload.get("usage"):
+        body = {**head, "object": "chat.completion.chunk", "choices": [], "usage": payload["usage"]}
+        events.append(b"data: " + json.dumps(body).encode("utf-8") + b"\n\n")
+    events.append(b"data: [DONE]\n\n")
+    return events
+
+
 @dataclass
 class ReceivedRequest:
     """What the server saw: method, path, headers (lower-case names), JSON body."""
@@ -153,6 +196,8 @@ class ReceivedRequest:
     headers: dict[str, str]
     body: Any
     at: float
+    events_sent: int = 0  # a streamed reply: the events written before the client hung up
+    events_total: int = 0
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -246,13 +291,18 @@ class StubServer:
         completion_tokens: int = 5,
         finish_reason: str = "stop",
         body: Mapping[str, Any] | None = None,
+        chunk_delay: float = 0.0,
+        drop_after: int | None = None,
+        streams: bool = True,
+        raw: tuple[str, bytes] | None = None,
         times: int = 1,
     ) -> "StubServer":
         """Script the next reply (``times`` copies of it). Returns self for chaining."""
         reply = Reply(
             content=content, status=status, headers=dict(headers or {}), error=error, delay=delay,
             prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-            finish_reason=finish_reason, body=body,
+            finish_reason=finish_reason, body=body, chunk_delay=chunk_delay, drop_after=drop_after,
+            streams=streams, raw=raw,
         )
         return self.enqueue_reply(reply, times=times)
 
@@ -359,7 +409,32 @@ class StubServer:
                     status, headers, data = 400, {"Content-Type": "application/json"}, json.dumps(
                         {"error": {"message": f"stub reply failed: {exc!r}"}}
                     ).encode()
-                self._send(status, headers, data)
+                if reply.raw is not None:
+                    self._send(200, {"Content-Type": reply.raw[0]}, reply.raw[1])
+                elif status == 200 and reply.streams and isinstance(body, dict) and body.get("stream"):
+                    include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+                    events = stream_events(json.loads(data), include_usage)
+                    self._stream(received, events[:reply.drop_after], reply.chunk_delay)
+                else:
+                    self._send(status, headers, data)
+
+            def _stream(self, received: ReceivedRequest, events: list[bytes], delay: float) -> None:
+                """Write the events one by one, each flushed; stop when the client hangs up."""
+                received.events_total = len(events)
+                self.close_connection = True  # the stream ends with the connection
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    for event in events:
+                        if delay and stub._stopping.wait(delay):
+                            return
+                        self.wfile.write(event)
+                        self.wfile.flush()
+                        received.events_sent += 1
+                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
+                    pass  # the client stopped reading: that is what events_sent shows
 
             def do_GET(self) -> None:
                 received = ReceivedRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()},

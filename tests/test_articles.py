@@ -97,19 +97,37 @@ def test_stdin(monkeypatch):
     assert article == Article(BODY, date(2017, 6, 8), "<stdin>")
 
 
-def test_html_needs_the_extra(tmp_path):
-    if _has_trafilatura():
-        pytest.skip("trafilatura is installed: HTML is converted, not refused")
-    with pytest.raises(UsageError, match="HTML|html"):
-        read_article(_file(b"<!DOCTYPE html><html><body><p>Hi</p></body></html>")(tmp_path))
+PAGE = b"""<!DOCTYPE html><html><head><title>Lavrov to meet de Mistura | Wire</title></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/subscribe">Subscribe now</a></nav>
+<article><h1>Lavrov to meet de Mistura</h1>
+<p>Russian Foreign Minister Sergey Lavrov will hold talks in Moscow on Thursday with UN Special Envoy
+for Syria Staffan de Mistura, the Russian Foreign Ministry said on Wednesday.</p>
+<p>The two will discuss the dates for the new, seventh round of the intra-Syrian negotiations in Geneva,
+due in the first half of June, the ministry said in a statement.</p></article>
+<footer>Copyright 2017 Wire. All rights reserved. Cookie settings.</footer></body></html>"""
 
 
-def _has_trafilatura() -> bool:
-    try:
-        import trafilatura  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def test_an_html_page_becomes_its_article_text(tmp_path):
+    pytest.importorskip("trafilatura", reason="the html extra is not installed")
+    path = tmp_path / "page.html"
+    path.write_bytes(b"date 2017-06-07\n" + PAGE)
+    article = read_article(path)
+    assert article.published == date(2017, 6, 7)
+    assert "Sergey Lavrov will hold talks in Moscow on Thursday" in article.text
+    assert "first half of June" in article.text
+    assert "<p>" not in article.text and "Subscribe now" not in article.text and "Cookie settings" not in article.text
+
+
+def test_an_html_page_with_no_article_is_refused(tmp_path):
+    pytest.importorskip("trafilatura", reason="the html extra is not installed")
+    with pytest.raises(UsageError, match="no article text found"):
+        read_article(_file(b"<!DOCTYPE html><html><body><script>var page = 1;</script></body></html>")(tmp_path))
+
+
+def test_html_without_the_extra_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # import fails as if not installed
+    with pytest.raises(UsageError, match=r"pip install 'summarizer\[html\]'"):
+        read_article(_file(PAGE)(tmp_path))
 
 
 @pytest.mark.parametrize(

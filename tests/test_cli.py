@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.cli import main
+from tests.stub_server import Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "00_tass_lavrov_de_mistura.txt"
@@ -57,12 +59,26 @@ def test_summarize_date_flag_overrides_header(endpoint, capsys):
 
 def test_summarize_writes_output_file_and_stats(endpoint, capsys, tmp_path):
     target = tmp_path / "out.json"
+    target.write_text("an earlier summary")  # replaced, as with curl -o
     code, out, err = run(["summarize", str(SEED), "-m", "openai/test-model", "-o", str(target), "--stats"], capsys)
     assert code == 0
     assert out == ""
     assert json.loads(target.read_text())["title"] == "Lavrov meets de Mistura"
     assert "openai/test-model" in err and "tokens" in err
     assert not list(tmp_path.glob(".out.json*"))  # no temp file left behind
+
+
+@pytest.mark.parametrize(("target", "needle"), [
+    ("no/such/dir/out.json", "cannot write there (No such file or directory)"),
+    ("file/out.json", "cannot write there (Not a directory)"),
+    (".", "is a directory"),
+], ids=["missing-dir", "under-a-file", "a-directory"])
+def test_summarize_checks_the_output_path_before_the_model_runs(target, needle, endpoint, capsys, tmp_path):
+    (tmp_path / "file").write_text("kept")
+    code, out, err = run(["summarize", str(SEED), "-m", "openai/test-model", "-o", str(tmp_path / target)], capsys)
+    assert code == 2 and out == "" and needle in err and err.count("\n") == 1, err
+    assert endpoint.requests == []
+    assert (tmp_path / "file").read_text() == "kept"
 
 
 def test_markdown_format(endpoint, capsys):
@@ -107,10 +123,12 @@ def test_endpoint_down_is_one_line_and_keeps_existing_output(monkeypatch, capsys
         (["eval", str(NEWS), "--replay", "/no/recordings"], 2, "--replay"),
         (["eval", str(NEWS), "--resume"], 2, "--resume needs --out"),
         (["score", str(NEWS), "/no/predictions"], 2, "predictions"),
+        (["score", str(NEWS), "{tmp}", "--out", "{tmp}/report"], 2, "no predictions found in"),
     ],
     ids=["missing", "directory", "empty", "whitespace", "binary", "latin1", "bad-header", "bad-date",
          "unknown-model", "missing-gguf", "missing-key", "bad-format", "bad-flag", "missing-suite",
-         "bad-threshold", "missing-baseline", "missing-replay", "resume-without-out", "missing-predictions"],
+         "bad-threshold", "missing-baseline", "missing-replay", "resume-without-out", "missing-predictions",
+         "no-predictions"],
 )
 def test_bad_input_is_one_line_with_exit_code(args, code, needle, capsys, tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
@@ -125,7 +143,7 @@ def test_bad_input_is_one_line_with_exit_code(args, code, needle, capsys, tmp_pa
             path = tmp_path / "article.txt"
             path.write_bytes(files[arg])
             arg = str(path)
-        resolved.append(arg)
+        resolved.append(arg.replace("{tmp}", str(tmp_path)))
     got, out, err = run(resolved, capsys)
     assert got == code
     assert needle in err
@@ -170,6 +188,8 @@ def test_score_cli_writes_every_report_and_uses_thresholds(tmp_path, capsys):
     results = json.loads((out / "results.json").read_text())
     assert 0.5 < results["aggregate"]["participants"]["f1"] < 1.0
     assert "no prediction for " + suite.cases[-1].id in " ".join(results["warnings"])
+    code, _, err = run(["score", str(news), str(preds), "--out", str(out)], capsys)
+    assert code == 0, err  # a score report's directory takes a new score report
     code, _, err = run(["score", str(news), str(preds), "--out", str(tmp_path / "r2"), "--fail-under", "participants.recall=0.99"], capsys)
     assert code == 1
     assert "participants.recall" in err
@@ -202,6 +222,45 @@ def test_module_runs_without_traceback_on_bad_input():
     proc = subprocess.run([sys.executable, "-m", "summarizer", "summarize", "/no/such"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: /no/such: no such file; check the path"
+
+
+KEY = "sk-test-SECRET123"
+
+
+def _summarize_in_a_process(stub, tmp_path, **env: str) -> subprocess.CompletedProcess:
+    """The CLI in its own process (no pytest log handlers), against the stub endpoint."""
+    environ = {**os.environ, "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": KEY, **env}
+    environ.pop("SUMMARIZER_LOG", None) if "SUMMARIZER_LOG" not in env else None
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", "summarize", str(SEED), "-m", "openai/test-model",
+         "--transport-retries", "1", "-o", str(tmp_path / "summary.json")],
+        capture_output=True, text=True, env=environ, timeout=120,
+    )
+
+
+@pytest.mark.parametrize("status", [400, 401, 500])
+def test_a_failing_endpoint_is_one_line_on_stderr_with_no_key(stub, tmp_path, status):
+    """instructor logs every failed attempt at ERROR, and the endpoint echoes the key: neither shows."""
+    stub.set_default(Reply(status=status, error=f"rejected; you sent Authorization: Bearer {KEY}"))
+    proc = _summarize_in_a_process(stub, tmp_path)
+    assert proc.returncode in (1, 2)
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: "), proc.stderr
+    assert KEY not in proc.stderr and "instructor" not in proc.stderr
+    assert not (tmp_path / "summary.json").exists()
+
+
+def test_summarizer_log_shows_library_logs_redacted(stub, tmp_path):
+    stub.set_default(Reply(status=400, error=f"rejected; you sent Authorization: Bearer {KEY}"))
+    proc = _summarize_in_a_process(stub, tmp_path, SUMMARIZER_LOG="error")
+    assert "ERROR instructor" in proc.stderr and "Bearer ***" in proc.stderr
+    assert KEY not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
+
+
+def test_a_bad_summarizer_log_value_is_a_usage_error(monkeypatch, capsys):
+    monkeypatch.setenv("SUMMARIZER_LOG", "loud")
+    code, _, err = run(["summarize", str(SEED), "-m", "openai/test-model"], capsys)
+    assert code == 2 and err.startswith("error: SUMMARIZER_LOG=LOUD: use DEBUG") and err.count("\n") == 1
 
 
 def test_an_internal_bug_is_one_line_not_a_traceback(endpoint, capsys, monkeypatch):

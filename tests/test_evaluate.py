@@ -1,18 +1,19 @@
-"""The eval runner against a real HTTP stub: record, replay, resume, errors, baseline."""
+"""The eval runner against a real HTTP stub: record, replay, resume, errors, interrupts, --out, baseline."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import signal
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from tests.stub_server import Reply, by_schema
-from tests.test_cli import ANSWERS, run
+from tests.test_cli import ANSWERS, ROOT, run
 
-NEWS = Path(__file__).resolve().parent.parent / "evals" / "news"
+NEWS = ROOT / "evals" / "news"
 IDS = ["00_tass_lavrov_de_mistura", "05_afp_hill_six_party_talks", "13_reuters_markets_oil_tariffs"]
 
 
@@ -55,6 +56,7 @@ def test_replay_miss_names_the_case_and_fails_it(suite, endpoint, tmp_path, caps
     rec = tmp_path / "rec"
     run(["eval", str(suite), "-m", "openai/test-model", "--record", str(rec), "--cases", "00_*", "--out", str(tmp_path / "a")], capsys)
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--replay", str(rec), "--out", str(tmp_path / "b")], capsys)
+    assert code == 1  # cases errored
     results = results_of(tmp_path / "b")
     errors = {c["id"]: c["error"] for c in results["cases"] if c["error"]}
     assert set(errors) == {"05_afp_hill_six_party_talks", "13_reuters_markets_oil_tariffs"}
@@ -74,7 +76,8 @@ def test_a_failing_case_is_recorded_and_the_suite_goes_on(suite, endpoint, tmp_p
     endpoint.set_default(Reply(content=answer))
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o"),
                         "--fail-under", "groundedness=0.1"], capsys)
-    assert code == 0, err  # one errored case does not stop the suite; thresholds decide the code
+    assert code == 1, err  # the thresholds hold, but a case errored
+    assert "1 of 3 cases errored" in err and "threshold missed" not in err
     cases = {c["id"]: c for c in results_of(tmp_path / "o")["cases"]}
     failed = cases["05_afp_hill_six_party_talks"]
     assert "HTTP 400" in failed["error"] and failed["outputs"] is None
@@ -123,3 +126,151 @@ def test_suite_toml_thresholds_apply(suite, endpoint, tmp_path, capsys):
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o")], capsys)
     assert code == 1
     assert "participants.f1" in err
+
+
+@pytest.mark.parametrize(("status", "needle"), [(401, "OPENAI_API_KEY"), (403, "OPENAI_API_KEY"), (404, "--model")])
+def test_a_configuration_error_stops_the_suite_at_once(status, needle, suite, endpoint, tmp_path, capsys):
+    endpoint.set_default(Reply(status=status))
+    code, out, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {IDS[0]}: ") and needle in err and err.count("\n") == 1, err
+    assert all("MOSCOW, June 8" in r.messages[-1]["content"] for r in endpoint.requests)  # no second case asked
+    assert not list((tmp_path / "o" / "cases").glob("*.json"))
+
+
+def test_an_article_too_long_for_the_model_is_its_case_error_and_the_suite_goes_on(suite, endpoint, tmp_path, capsys):
+    too_long = Reply(status=400, error="This model's maximum context length is 4096 tokens")
+    endpoint.enqueue_reply(too_long, times=3)  # the first case's three calls
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o")], capsys)
+    assert code == 1
+    cases = {c["id"]: c for c in results_of(tmp_path / "o")["cases"]}
+    assert list(cases) == IDS
+    assert "too long" in cases[IDS[0]]["error"]
+    assert all(cases[i]["error"] is None for i in IDS[1:])
+    assert f"1 of {len(IDS)} cases errored" in err
+
+
+def test_ctrl_c_starts_no_further_case_keeps_finished_ones_and_resume_continues(suite, endpoint, tmp_path, capsys, monkeypatch):
+    from summarizer.api import Summarizer
+
+    real, started, handlers = Summarizer.run, [], []
+
+    def interrupted_on_the_second_case(self, article, published=None):
+        started.append(Path(article.source).stem)
+        if len(started) == 2:
+            raise KeyboardInterrupt
+        return real(self, article, published)
+
+    monkeypatch.setattr(Summarizer, "run", interrupted_on_the_second_case)
+    monkeypatch.setattr(signal, "signal", lambda *args: handlers.append(args))  # keep pytest's own handler
+    out = tmp_path / "o"
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out)], capsys)
+    assert code == 130
+    assert started == IDS[:2]  # the third case never started
+    assert [p.stem for p in (out / "cases").glob("*.json")] == IDS[:1]
+    assert err.startswith("error: interrupted") and err.count("\n") == 1
+    assert f"add --resume --out {out} to the same command" in err
+    assert handlers == [(signal.SIGINT, signal.SIG_DFL)]  # a second Ctrl-C stops at once
+
+    monkeypatch.setattr(Summarizer, "run", real)
+    served = len(endpoint.requests)
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--resume"], capsys)
+    assert code == 0, err
+    assert not any("MOSCOW, June 8" in r.messages[-1]["content"] for r in endpoint.requests[served:])
+    assert [c["id"] for c in results_of(out)["cases"]] == IDS
+
+
+def _errored(entry: dict) -> str:
+    return json.dumps(dict(entry, outputs=None, error="HTTP 500"))
+
+
+@pytest.mark.parametrize("damage", [
+    _errored,
+    lambda entry: "[]",
+    lambda entry: json.dumps({"id": entry["id"]}),
+    lambda entry: json.dumps(entry)[:40],
+    lambda entry: json.dumps(dict(entry, outputs={"title": 3})),
+], ids=["errored", "not-an-object", "no-outputs-or-scores", "half-written", "outputs-not-a-summary"])
+def test_resume_runs_again_an_errored_or_damaged_case(damage, suite, endpoint, tmp_path, capsys):
+    out = tmp_path / "o"
+    saved = out / "cases" / f"{IDS[0]}.json"
+    run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--cases", "00_*"], capsys)
+    saved.write_text(damage(json.loads(saved.read_text())))
+    served = len(endpoint.requests)
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--cases", "00_*", "--resume"], capsys)
+    assert code == 0, err
+    assert any("MOSCOW, June 8" in r.messages[-1]["content"] for r in endpoint.requests[served:])
+    assert json.loads(saved.read_text())["error"] is None
+    assert results_of(out)["cases"][0]["outputs"]["title"] == "Lavrov meets de Mistura"
+
+
+def test_resume_of_a_finished_run_asks_nothing_and_scores_the_same(suite, endpoint, tmp_path, capsys):
+    out = tmp_path / "o"
+    run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out)], capsys)
+    first, served = results_of(out), len(endpoint.requests)
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--resume"], capsys)
+    assert code == 0, err
+    assert len(endpoint.requests) == served
+    assert results_of(out)["cases"] == first["cases"]
+
+
+def _changed_prompts(tmp_path: Path) -> str:
+    prompts = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", prompts)
+    with open(prompts / "system.j2", "a") as handle:
+        handle.write("\n")
+    return str(prompts)
+
+
+@pytest.mark.parametrize(("extra", "needle"), [
+    (lambda tmp: ["-m", "openai/other-model"], "model openai/test-model (now openai/other-model)"),
+    (lambda tmp: ["--pipeline", "plain"], "pipeline focused (now plain)"),
+    (lambda tmp: ["--prompts", _changed_prompts(tmp)], "prompts_hash"),
+], ids=["model", "pipeline", "prompts"])
+def test_resume_refuses_a_run_made_with_other_settings(extra, needle, suite, endpoint, tmp_path, capsys):
+    out = tmp_path / "o"
+    run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--cases", "00_*"], capsys)
+    served = len(endpoint.requests)
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--resume", *extra(tmp_path)], capsys)
+    assert code == 2 and needle in err and err.count("\n") == 1, err
+    assert len(endpoint.requests) == served
+
+
+@pytest.mark.parametrize(("command", "target", "needle"), [
+    ("eval", "{file}", "is a file"),
+    ("eval", "{score_report}", "holds a score report"),
+    ("score", "{file}", "is a file"),
+    ("score", "{file}/sub", "cannot write there"),
+    ("score", "{eval_run}", "holds an eval run"),
+], ids=["eval-to-file", "eval-to-score-report", "score-to-file", "score-under-a-file", "score-to-eval-run"])
+def test_a_bad_out_is_refused_before_any_work(command, target, needle, suite, endpoint, tmp_path, capsys):
+    from summarizer.gold import gold_to_summary, load_suite
+
+    (tmp_path / "file").write_text("kept")
+    (tmp_path / "score_report").mkdir()
+    (tmp_path / "score_report" / "results.json").write_text("a score report")
+    (tmp_path / "eval_run" / "cases").mkdir(parents=True)
+    (tmp_path / "eval_run" / "results.json").write_text("an eval run")
+    preds = tmp_path / "preds"
+    preds.mkdir()
+    case = load_suite(suite).cases[0]
+    (preds / f"{case.id}.json").write_text(gold_to_summary(case.gold, case.text).model_dump_json())
+    out = target.format(**{name: tmp_path / name for name in ("file", "score_report", "eval_run")})
+    args = ["eval", str(suite), "-m", "openai/test-model"] if command == "eval" else ["score", str(suite), str(preds)]
+    code, _, err = run([*args, "--out", out], capsys)
+    assert code == 2 and needle in err and err.startswith("error: --out ") and err.count("\n") == 1, err
+    assert endpoint.requests == []
+    assert (tmp_path / "file").read_text() == "kept"
+    assert (tmp_path / "score_report" / "results.json").read_text() == "a score report"
+    assert (tmp_path / "eval_run" / "results.json").read_text() == "an eval run"
+
+
+@pytest.mark.parametrize(("flag", "toml", "needle"), [
+    (["--concurrency", "65"], "", "--concurrency is 65"),
+    ([], "concurrency = 1000\n", "suite.toml is 1000"),
+], ids=["flag", "suite.toml"])
+def test_concurrency_over_64_is_refused(flag, toml, needle, suite, endpoint, tmp_path, capsys):
+    (suite / "suite.toml").write_text(toml)
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o"), *flag], capsys)
+    assert code == 2 and needle in err and "at most 64" in err and err.count("\n") == 1, err
+    assert endpoint.requests == []

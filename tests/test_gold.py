@@ -123,6 +123,15 @@ def test_suite_with_only_orphans_is_empty(tmp_path):
         load_suite(tmp_path)
 
 
+@pytest.mark.parametrize(("which", "says"), [("case.gold.json", "Is a directory"), ("case.txt", "is a directory")])
+def test_a_directory_named_like_a_case_file_is_named_not_skipped(tmp_path, which, says):
+    write_case(tmp_path, gold=GOOD)
+    (tmp_path / which).unlink()
+    (tmp_path / which).mkdir()
+    with pytest.raises(UsageError, match=f"{which}.*{says}"):
+        load_suite(tmp_path)
+
+
 def test_missing_directory(tmp_path):
     with pytest.raises(UsageError, match="no such suite directory") as info:
         load_suite(tmp_path / "nope")

@@ -11,11 +11,11 @@ from pydantic import BaseModel
 from summarizer import llm as llm_module
 from summarizer import transport
 from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.errors import ModelError, RetriesExhausted, Usage, UsageError
+from summarizer.errors import ConfigError, ModelError, RetriesExhausted, Usage, UsageError
 from summarizer.llm import LLM, LLMSettings
 from summarizer.recording import Player, Recorder, ReplayMiss, request_key
 from summarizer.transport import RetryPolicy
-from tests.stub_server import StubServer
+from tests.stub_server import StubServer, pieces
 
 SECRET = "sk-test-secret"
 SETTINGS = LLMSettings(transport=RetryPolicy(attempts=3, initial_wait=0.01, max_wait=0.05), reasks=1)
@@ -190,6 +190,112 @@ def test_timeout_then_success(stub):
     assert stub.requests[1].messages == MESSAGES
 
 
+# -- streaming: the answer arrives in pieces --------------------------------------------------------
+
+
+class Names(BaseModel):
+    names: list[str]
+
+
+def test_streamed_request_asks_for_usage_and_comes_back_whole(stub):
+    stub.enqueue(GOOD, prompt_tokens=41, completion_tokens=13)
+    usage = Usage()
+    assert extract(make_llm(stub), usage).model_dump() == GOOD
+    body = stub.requests[0].body
+    assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
+    assert stub.requests[0].events_sent == stub.requests[0].events_total > len(pieces(json.dumps(GOOD)))
+    assert usage.as_dict() == {"prompt_tokens": 41, "completion_tokens": 13, "total_tokens": 54, "requests": 1}
+
+
+def test_a_looping_answer_is_cut_at_the_first_repeat_and_the_stream_closed(stub):
+    looping = '{"names": ["Paris", "Lyon"' + ', "Lyon"' * 300 + "]}"
+    stub.enqueue(looping, chunk_delay=0.002)
+    usage = Usage()
+    answer = LLM(make_backend(stub.base_url), SETTINGS).extract(
+        [dict(m) for m in MESSAGES], Names, max_tokens=64, usage=usage
+    )
+    assert answer.names == ["Paris", "Lyon"]
+    assert len(stub.requests) == 1  # the cut answer is valid JSON: no re-ask
+    received = stub.requests[0]
+    assert received.events_sent < received.events_total / 2  # hung up, did not read to the end
+    read = len(pieces('{"names": ["Paris", "Lyon", "Lyon",'))
+    assert usage.completion_tokens == read  # no usage chunk came: the pieces read are counted
+
+
+def test_a_stream_dropped_midway_is_retried_as_a_transport_error(stub, sleeps):
+    stub.enqueue(GOOD, drop_after=4)
+    stub.enqueue(GOOD)
+    assert extract(make_llm(stub)).model_dump() == GOOD
+    assert len(stub.requests) == 2
+    assert stub.requests[1].body == stub.requests[0].body  # the same request again, not a re-ask
+    assert len(sleeps) == 1
+
+
+def test_streams_that_keep_dropping_fail_saying_so(stub, sleeps):
+    stub.enqueue(GOOD, drop_after=4, times=3)
+    with pytest.raises(RetriesExhausted) as info:
+        extract(make_llm(stub))
+    assert "endpoint stopped in the middle of the answer" in str(info.value)
+    assert info.value.attempts == 3 and len(stub.requests) == 3
+
+
+def test_a_stalled_stream_times_out_between_pieces(stub):
+    stub.enqueue(GOOD, chunk_delay=2.0, times=3)
+    with pytest.raises(RetriesExhausted) as info:
+        extract(make_llm(stub, timeout=0.25))
+    assert "timed out" in str(info.value)
+    assert len(stub.requests) == 3
+
+
+def test_an_answer_longer_than_the_timeout_is_fine_while_pieces_keep_coming(stub):
+    """The timeout bounds each wait for the next piece, not the whole answer: a slow
+    server (a CPU writing a long answer) is not cut off while it is still writing."""
+    count = len(pieces(json.dumps(GOOD)))
+    stub.enqueue(GOOD, chunk_delay=0.6 / count)
+    assert extract(make_llm(stub, timeout=0.3)).model_dump() == GOOD
+    received = stub.requests[0]
+    assert len(stub.requests) == 1 and received.events_sent == received.events_total
+
+
+def test_a_server_that_ignores_stream_is_read_whole(stub):
+    stub.enqueue(GOOD, streams=False, prompt_tokens=33, completion_tokens=9)
+    usage = Usage()
+    assert extract(make_llm(stub), usage).model_dump() == GOOD
+    assert usage.as_dict() == {"prompt_tokens": 33, "completion_tokens": 9, "total_tokens": 42, "requests": 1}
+
+
+@pytest.mark.parametrize(
+    ("reply", "shows"),
+    [
+        pytest.param({"raw": ("text/html", b"<html><body>Welcome to nginx!</body></html>")}, "text/html",
+                     id="html-page"),
+        pytest.param({"raw": ("text/plain", b"not found")}, "not found", id="plain-text"),
+        pytest.param({"body": {"message": "hello from some other API"}, "streams": False}, "other API",
+                     id="json-not-a-completion"),
+        pytest.param({"body": {"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": []},
+                      "streams": False}, "choices", id="no-choices"),
+    ],
+)
+def test_a_reply_that_is_no_completion_blames_the_endpoint_once(stub, reply, shows):
+    stub.enqueue(**reply)
+    with pytest.raises(ModelError) as info:
+        extract(make_llm(stub))
+    message = str(info.value)
+    assert "not an OpenAI chat completion" in message and "OPENAI_BASE_URL" in message
+    assert shows in message
+    assert "--reasks" not in message  # not the model's fault: nothing to re-ask
+    assert len(stub.requests) == 1
+
+
+@pytest.mark.parametrize("status", [400, 500])
+def test_an_endpoint_echoing_the_key_never_shows_it(stub, sleeps, status):
+    stub.enqueue_error(status, f"bad request; headers were Authorization: Bearer {SECRET}", times=4)
+    with pytest.raises(ModelError) as info:
+        extract(make_llm(stub))
+    assert SECRET not in str(info.value)
+    assert stub.requests[0].headers["authorization"] == f"Bearer {SECRET}"  # it was sent, and echoed
+
+
 def test_connection_refused_is_retried_then_fails():
     server = StubServer().start()
     base_url = server.base_url
@@ -203,9 +309,9 @@ def test_connection_refused_is_retried_then_fails():
 @pytest.mark.parametrize(
     ("status", "message", "error_type", "must_say"),
     [
-        pytest.param(401, "Incorrect API key provided", UsageError, "OPENAI_API_KEY", id="401-key"),
-        pytest.param(403, "forbidden", UsageError, "OPENAI_API_KEY", id="403-key"),
-        pytest.param(404, "The model does not exist", UsageError, "--model", id="404-model"),
+        pytest.param(401, "Incorrect API key provided", ConfigError, "OPENAI_API_KEY", id="401-key"),
+        pytest.param(403, "forbidden", ConfigError, "OPENAI_API_KEY", id="403-key"),
+        pytest.param(404, "The model does not exist", ConfigError, "--model", id="404-model"),
         pytest.param(400, "This model's maximum context length is 4096 tokens", UsageError, "too long",
                      id="400-context-length"),
         pytest.param(400, "Invalid value for temperature", ModelError, "Invalid value for temperature",
@@ -248,7 +354,9 @@ def test_usage_sums_over_reasks_and_calls(stub):
     }
 
 
-def test_missing_usage_counts_the_request(stub):
+def test_missing_usage_counts_the_request_and_its_streamed_pieces(stub):
+    """A server that sends no usage chunk: the request counts, its streamed pieces stand in
+    for completion tokens (servers stream about a token a piece), prompt tokens are unknown."""
     answer = {
         "id": "x", "object": "chat.completion", "created": 0, "model": "test-model",
         "choices": [{"index": 0, "finish_reason": "stop",
@@ -257,7 +365,10 @@ def test_missing_usage_counts_the_request(stub):
     stub.enqueue(body=answer)
     usage = Usage()
     extract(make_llm(stub), usage)
-    assert usage.as_dict() == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0, "requests": 1}
+    streamed = len(pieces(json.dumps(GOOD)))
+    assert streamed > 1
+    assert usage.as_dict() == {"prompt_tokens": 0, "completion_tokens": streamed, "total_tokens": streamed,
+                               "requests": 1}
 
 
 # -- record and replay ---------------------------------------------------------------------------

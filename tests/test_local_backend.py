@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from summarizer.backends import local
-from summarizer.backends.local import LocalBackend, llama_response_format
+from summarizer.backends.local import LocalBackend
+from summarizer.backends.response_format import llama_response_format
 from summarizer.errors import UsageError
 
 SCHEMA = {
@@ -153,12 +156,18 @@ def test_check_fits_counts_prompt_and_answer(fake_llama, words, max_tokens, fits
         assert "n_ctx 64" in str(info.value) and "SUMMARIZER_N_CTX" in str(info.value)
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # llama-cpp's __del__ on a failed load
-def test_bad_gguf_is_a_usage_error(tmp_path):
+@pytest.mark.parametrize("data", [b"not a gguf file at all", b"GGUF\x03\x00\x00\x00garbage"], ids=["text", "bad-header"])
+def test_bad_gguf_is_one_line_in_a_process_of_its_own(tmp_path, data):
+    """llama-cpp-python's __del__ fails on a model that never loaded; its "Exception ignored"
+    traceback must not follow our one line, then or at exit."""
     bogus = tmp_path / "bogus.gguf"
-    bogus.write_bytes(b"not a gguf file at all")
-    with pytest.raises(UsageError, match="bogus.gguf"):
-        LocalBackend(bogus, n_ctx=128).count_tokens([{"role": "user", "content": "x"}])
+    bogus.write_bytes(data)
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer", "summarize", "-", "--model", f"local:{bogus}"],
+        input="Lavrov will meet de Mistura on Thursday.", capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {bogus}: llama.cpp cannot load it") and proc.stderr.count("\n") == 1, proc.stderr
 
 
 # -- the real embedded model ---------------------------------------------------------------------

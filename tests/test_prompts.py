@@ -51,6 +51,12 @@ def test_missing_template(tmp_path):
         Prompts(tmp_path).render("system", schemas={})
 
 
+def test_template_that_is_not_text(prompt_dir):
+    (prompt_dir / "system.j2").write_bytes(b"\xff\xfe\x00binary\x00")
+    with pytest.raises(UsageError, match="system.j2 is not UTF-8 text"):
+        render_focused(Prompts(prompt_dir), Article("Some text."), "overview")
+
+
 def test_template_syntax_error(prompt_dir):
     write(prompt_dir, "system", "{% for %}")
     with pytest.raises(UsageError, match="system.j2"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import gc
 import os
 import sys
 import threading
@@ -13,6 +14,7 @@ from typing import Any
 from ..errors import UsageError
 from .prefix_cache import PrefixCache, prefix_tokens
 from .repeats import RepeatGuard, min_items
+from .response_format import llama_response_format
 
 
 def prefix_cache_dir() -> Path:
@@ -67,28 +69,34 @@ def _load(path: Path, n_ctx: int) -> Any:
                 ) from None
             _quiet_logs(llama_cpp)
             threads = int(os.environ.get("SUMMARIZER_THREADS", "0")) or os.cpu_count() or 2
+            failure = None
+            hook = sys.unraisablehook
+            sys.unraisablehook = _quiet_half_built_model(hook)
             try:
                 _LOADED[key] = Llama(
                     model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_batch=512,
                     verbose=False, seed=0,
                 )
             except (ValueError, RuntimeError) as exc:
-                raise UsageError(f"{path}: llama.cpp cannot load it ({exc}); give a valid .gguf file") from None
+                failure = f"{path}: llama.cpp cannot load it ({exc}); give a valid .gguf file"
+            finally:
+                gc.collect()  # the half-built model goes now, while its __del__'s failure is dropped
+                sys.unraisablehook = hook
+            if failure:
+                raise UsageError(failure)
         return _LOADED[key]
 
 
-def llama_response_format(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Translate OpenAI's json_schema response_format into the form llama.cpp constrains on.
+def _quiet_half_built_model(hook: Any) -> Any:
+    """An unraisable hook that drops only llama-cpp-python's own __del__ failing on a model
+    that never loaded ("Exception ignored in LlamaModel.__del__ ... no attribute 'sampler'")."""
 
-    llama-cpp-python 0.3.x applies a grammar only for ``{"type": "json_object", "schema": ...}``
-    and silently ignores ``{"type": "json_schema", ...}``, which instructor sends.
-    """
-    if not response_format:
-        return response_format
-    if response_format.get("type") == "json_schema":
-        schema = response_format.get("json_schema", {}).get("schema")
-        return {"type": "json_object", "schema": schema} if schema else {"type": "json_object"}
-    return response_format
+    def quiet(unraisable: Any) -> None:
+        if getattr(unraisable.object, "__module__", "").startswith("llama_cpp"):
+            return
+        hook(unraisable)
+
+    return quiet
 
 
 class LocalBackend:

@@ -1,4 +1,12 @@
-"""Any OpenAI-compatible endpoint through the openai SDK (OpenAI, vLLM, Ollama, llama.cpp server)."""
+"""Any OpenAI-compatible endpoint through the openai SDK (OpenAI, vLLM, Ollama, llama.cpp server).
+
+Answers are streamed, for two reasons. A small model served on a CPU can take
+minutes over one answer, which a timeout on the whole response would cut off;
+streamed, the timeout applies to each wait for the next piece. And the same
+`RepeatGuard` as the embedded model's reads the answer as it arrives: an answer
+that loops on one list item is cut at the first repeat, the connection closed
+(the server stops generating), and the distinct items are kept as valid JSON.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,17 @@ from typing import Any
 
 import openai
 
-from ..errors import UsageError
+try:  # the HTTP library under the openai SDK: httpx2 for openai 3, httpx for openai 2
+    import httpx2 as _http
+except ImportError:  # pragma: no cover - depends on the installed SDK
+    import httpx as _http  # type: ignore[no-redef]
+
+from ..errors import ModelError, UsageError, add_secret
+from .repeats import RepeatGuard, min_items
+from .response_format import llama_response_format
+
+
+DROPPED = "the endpoint stopped in the middle of the answer"
 
 
 class OpenAIBackend:
@@ -22,6 +40,7 @@ class OpenAIBackend:
         api_key: str | None = None,
         key_required: bool = True,
         timeout: float = 120.0,
+        schema_as_json_object: bool = False,
     ) -> None:
         base_url = base_url or os.environ.get("OPENAI_BASE_URL")
         api_key = api_key or os.environ.get("OPENAI_API_KEY")
@@ -32,6 +51,8 @@ class OpenAIBackend:
                     "(and OPENAI_BASE_URL for a compatible server)"
                 )
             api_key = "not-needed"
+        add_secret(api_key)
+        self.schema_as_json_object = schema_as_json_object  # llama.cpp servers: response_format.py
         self.model = model
         self.label = f"{provider}/{model}"
         self.client = openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=timeout)
@@ -40,4 +61,77 @@ class OpenAIBackend:
         """The server knows its window; an overflow comes back as a 400 and is reported then."""
 
     def send(self, request: dict[str, Any]) -> dict[str, Any]:
-        return self.client.chat.completions.create(**request).model_dump(exclude_none=True)
+        """One completion, streamed and put back together as a chat.completion body.
+
+        Usage is the server's final usage chunk. A server that sends none, or an answer
+        cut at a repeat (the usage chunk never comes), counts the streamed pieces as
+        completion tokens (servers send about one token a piece) and 0 prompt tokens.
+        """
+        schema = ((request.get("response_format") or {}).get("json_schema") or {}).get("schema")
+        guard = RepeatGuard(min_items(schema))
+        if self.schema_as_json_object and request.get("response_format"):
+            request = {**request, "response_format": llama_response_format(request["response_format"])}
+        stream = self.client.chat.completions.create(
+            **request, stream=True, stream_options={"include_usage": True}
+        )
+        if "text/event-stream" not in stream.response.headers.get("content-type", ""):
+            return self._unstreamed(stream)
+        head: dict[str, Any] = {}
+        finish_reason = None
+        usage = None
+        pieces = 0
+        try:
+            for chunk in stream:
+                head = head or {"id": chunk.id, "created": chunk.created, "model": chunk.model}
+                usage = getattr(chunk, "usage", None) or usage
+                if not getattr(chunk, "choices", None):
+                    continue
+                choice = chunk.choices[0]
+                if content := choice.delta.content:
+                    pieces += 1
+                    if guard.feed(content):
+                        finish_reason = "stop"
+                        break
+                finish_reason = choice.finish_reason or finish_reason
+        except _http.TimeoutException as exc:
+            raise openai.APITimeoutError(request=exc.request) from exc
+        except _http.TransportError as exc:
+            raise openai.APIConnectionError(message=DROPPED, request=exc.request) from exc
+        finally:
+            stream.close()
+        if finish_reason is None:  # the stream ended with no finish: the server went away mid-answer
+            raise openai.APIConnectionError(message=DROPPED, request=stream.response.request)
+        return {
+            "id": head.get("id") or "chatcmpl-stream",
+            "object": "chat.completion",
+            "created": head.get("created") or 0,
+            "model": head.get("model") or self.model,
+            "choices": [{
+                "index": 0,
+                "message": {"role": "assistant", "content": guard.cut if guard.cut is not None else guard.text},
+                "finish_reason": finish_reason or "stop",
+            }],
+            "usage": usage.model_dump() if usage is not None and guard.cut is None else {
+                "prompt_tokens": usage.prompt_tokens if usage is not None else 0,
+                "completion_tokens": pieces,
+                "total_tokens": (usage.prompt_tokens if usage is not None else 0) + pieces,
+            },
+        }
+
+    def _unstreamed(self, stream: Any) -> dict[str, Any]:
+        """A server that ignored ``stream`` and answered with one JSON body: take the body
+        as it is (the caller checks it is a chat completion); anything else is not an
+        OpenAI-compatible API."""
+        try:
+            response = stream.response
+            response.read()
+            kind = response.headers.get("content-type", "no content-type")
+            try:
+                return response.json()
+            except ValueError:
+                raise ModelError(
+                    f"{self.label}: the endpoint's reply is not an OpenAI chat completion ({kind}: "
+                    f"{response.text[:80]!r}); check that OPENAI_BASE_URL is the API's base URL (it often ends in /v1)"
+                ) from None
+        finally:
+            stream.close()

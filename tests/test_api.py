@@ -1,0 +1,45 @@
+"""The library surface: wrong arguments are the project's UsageError with a way out, not AttributeError."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import summarizer
+from summarizer import LLMSettings, RetryPolicy, Summarizer, UsageError
+
+ARTICLE = "Lavrov will meet de Mistura in Moscow on Thursday."
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        pytest.param(lambda: summarizer.summarize(None, model="openai/m"), "not NoneType", id="text-none"),
+        pytest.param(lambda: summarizer.summarize(ARTICLE.encode(), model="openai/m"), "decode bytes", id="text-bytes"),
+        pytest.param(lambda: summarizer.summarize(ARTICLE, published=20170608, model="openai/m"), "datetime.date",
+                     id="published-int"),
+        pytest.param(lambda: summarizer.summarize(ARTICLE, published="June 8", model="openai/m"), "YYYY-MM-DD",
+                     id="published-words"),
+        pytest.param(lambda: Summarizer(123), "model spec string", id="model-int"),
+        pytest.param(lambda: Summarizer("gpt-4o"), "unknown model", id="model-no-provider"),
+        pytest.param(lambda: Summarizer(pipeline="fast"), "unknown pipeline", id="pipeline"),
+        pytest.param(lambda: LLMSettings(reasks=-1), "0 to 10", id="reasks-negative"),
+        pytest.param(lambda: LLMSettings(reasks=True), "0 to 10", id="reasks-bool"),
+        pytest.param(lambda: LLMSettings(transport=3), "RetryPolicy", id="transport-int"),
+        pytest.param(lambda: RetryPolicy(attempts=-1), "1 to 21", id="attempts-negative"),
+    ],
+)
+def test_wrong_arguments_are_usage_errors_saying_what_to_give(call, says, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # never reached: each fails before a request
+    with pytest.raises(UsageError) as info:
+        call()
+    assert says in str(info.value)
+
+
+def test_a_date_object_and_a_string_are_both_accepted():
+    s = Summarizer("openai/m")  # render needs no model, so no key either
+    as_date, as_text = s.render(ARTICLE, date(2017, 6, 8)), s.render(ARTICLE, "2017-06-08")
+    assert as_date == as_text and len(as_date) == 3
+    assert "2017-06-08" in as_date[0][-1]["content"]
