@@ -16,7 +16,9 @@ from typing import Any
 import click
 
 from .console import err_console, out_console
-from .errors import RedactingFilter, SummarizerError, UsageError, redact
+from .errors import SummarizerError, UsageError
+from .limits import MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_REASKS
+from .redact import RedactingFilter, redact
 
 EXIT_INTERRUPTED = 130
 
@@ -69,8 +71,8 @@ def cli() -> None:
 @click.option("--stats", is_flag=True, help="Print model, latency and token usage to stderr.")
 @prompts_option
 @pipeline_option
-@click.option("--reasks", default=2, show_default=True, type=click.IntRange(0, 10), help="Validation re-asks per call.")
-@click.option("--transport-retries", default=3, show_default=True, type=click.IntRange(0, 20), help="Retries of 429/5xx/timeouts per request.")
+@click.option("--reasks", default=2, show_default=True, type=click.IntRange(0, MAX_REASKS), help="Validation re-asks per call.")
+@click.option("--transport-retries", default=3, show_default=True, type=click.IntRange(0, MAX_ATTEMPTS - 1), help="Retries of 429/5xx/timeouts per request.")
 def summarize(path: str, model: str | None, published: str | None, fmt: str | None, output: Path | None,
               stats: bool, prompts: Path | None, pipeline: str, reasks: int, transport_retries: int) -> None:
     """Summarize the article at PATH (`-` for stdin)."""
@@ -157,7 +159,7 @@ def _report(results: dict[str, Any], out: Path) -> int:
         console.print(f"threshold missed: {miss}")
     if errors:
         console.print(f"{len(errors)} of {len(results['cases'])} cases errored (scored as empty output); "
-                      f"--resume --out {shlex.quote(str(out))} runs them again")
+                      f"add --resume --out {shlex.quote(str(out))} to the same command to run them again")
     console.print(f"reports in {out}")
     return 0 if results["passed"] else 1
 
@@ -169,7 +171,7 @@ out_option = click.option("--out", type=click.Path(path_type=Path), help="Report
 @cli.command(name="eval")
 @click.argument("suite_dir", type=click.Path(path_type=Path))
 @model_option
-@click.option("--concurrency", type=click.IntRange(min=1), help="Cases in flight at once, at most 64 (default: suite.toml, else 1).")
+@click.option("--concurrency", type=click.IntRange(1, MAX_CONCURRENCY), help="Cases in flight at once (default: suite.toml, else 1).")
 @out_option
 @fail_under_option
 @click.option("--baseline", type=click.Path(path_type=Path), help="An earlier results.json to compare with.")

@@ -1,45 +1,17 @@
 """Errors, split by whose fault they are. Each message says what to do next.
 
-Every message is redacted as it is made: an endpoint that echoes the request's
-Authorization header in its error body must not put the key in an error line,
-a log or a report.
+Every message is redacted as it is made (redact.py): an endpoint that echoes the
+request's Authorization header in its error body must not put the key in an
+error line or a report.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-_SECRETS: set[str] = set()
-_SECRET_LIKE = re.compile(r"(?i)(\bbearer\s+)[^\s\"',;}]+|\bsk-[A-Za-z0-9_\-]{6,}")
-REDACTED = "***"
-
-
-def add_secret(value: str | None) -> None:
-    """Mask ``value`` (an API key in use) wherever it would appear in a message."""
-    if value and len(value) >= 4:
-        _SECRETS.add(value)
-
-
-def redact(text: str) -> str:
-    """``text`` with known keys, ``Bearer ...`` credentials and ``sk-...`` keys masked."""
-    known = _SECRETS | ({os.environ["OPENAI_API_KEY"]} if len(os.environ.get("OPENAI_API_KEY", "")) >= 4 else set())
-    for secret in sorted(known, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return _SECRET_LIKE.sub(lambda m: (m.group(1) or "") + REDACTED, text)
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that redacts each record's message (for handlers that print libraries' logs)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact(record.getMessage()), None
-        return True
-
+from .redact import redact
 
 class SummarizerError(Exception):
     """Base of every error this package raises on purpose; its message is redacted."""

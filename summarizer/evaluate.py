@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import suppress
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,14 +29,14 @@ from .api import Summarizer
 from .articles import Article, parse_date
 from .baseline import compare, load_baseline
 from .errors import ConfigError, SummarizerError, UsageError
-from .gold import SUITE_FILE, Case, Suite, load_suite
+from .redact import redact
+from .gold import Case, Suite, load_suite
 from .reports import REPORT_FILES, build_results, case_entry, write_reports
 from .schema import ArticleSummary
 from .scoring import score_case
 
 CASES_DIR = "cases"
 RUN_FILE = "run.json"  # the settings of an eval run, checked by --resume
-MAX_CONCURRENCY = 64
 
 
 @dataclass
@@ -142,7 +143,7 @@ def _run_case(summarizer: Summarizer, case: Case) -> dict[str, Any]:
         usage = getattr(exc, "usage", None)
         return case_entry(case.id, None, score_case(case.gold, None, case.text), error=str(exc), usage=usage)
     except Exception as exc:  # a bug in the pipeline: recorded apart from model failures, the suite goes on
-        error = f"internal error ({type(exc).__name__}: {exc})"
+        error = redact(f"internal error ({type(exc).__name__}: {exc})")
         return case_entry(case.id, None, score_case(case.gold, None, case.text), error=error)
     return case_entry(
         case.id, result.summary, score_case(case.gold, result.summary, case.text),
@@ -173,19 +174,23 @@ class Evaluation:
         if not opts.resume and (out / CASES_DIR).is_dir() and any((out / CASES_DIR).iterdir()):
             raise UsageError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
         self.concurrency = opts.concurrency or self.prep.suite.config.concurrency or 1
-        if self.concurrency > MAX_CONCURRENCY:
-            where = "--concurrency" if opts.concurrency else f"concurrency in {self.prep.suite.directory / SUITE_FILE}"
-            raise UsageError(f"{where} is {self.concurrency}: at most {MAX_CONCURRENCY} cases run at once; lower it")
-        self.summarizer = Summarizer(
-            opts.model or self.prep.suite.config.model, prompts_dir=opts.prompts, pipeline=opts.pipeline,
-            record_dir=opts.record, replay_dir=opts.replay,
-        )
-        self.settings = {"model": self.summarizer.model_label, "pipeline": opts.pipeline,
-                         "prompts_hash": self.summarizer.prompts.hash}
-        if opts.resume:
-            _check_settings(out, self.settings)
-        self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs
-        claim_out(out, "eval")
+        fresh = not out.exists()
+        claim_out(out, "eval")  # before the model: a bad --out costs no model load
+        try:
+            self.summarizer = Summarizer(
+                opts.model or self.prep.suite.config.model, prompts_dir=opts.prompts, pipeline=opts.pipeline,
+                record_dir=opts.record, replay_dir=opts.replay,
+            )
+            self.settings = {"model": self.summarizer.model_label, "pipeline": opts.pipeline,
+                             "prompts_hash": self.summarizer.prompts.hash}
+            if opts.resume:
+                _check_settings(out, self.settings)
+            self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs
+        except SummarizerError:
+            if fresh:
+                with suppress(OSError):
+                    out.rmdir()  # made just now and still empty: leave no trace of a run that never started
+            raise
         done = (_saved(out, case) for case in self.cases) if opts.resume else ()
         self.done = {entry["id"]: entry for entry in done if entry}
 

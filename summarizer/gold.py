@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from . import isodates
 from .articles import read_article
 from .errors import UsageError
+from .limits import MAX_CONCURRENCY
 from .schema import ArticleSummary, KeyIssue, Participant, UpcomingEvent
 from .textnorm import quote_found
 from .thresholds import Threshold, from_mapping
@@ -105,9 +106,9 @@ class SuiteConfig(BaseModel):
 
     @field_validator("concurrency")
     @classmethod
-    def _positive(cls, value: int | None) -> int | None:
-        if value is not None and value < 1:
-            raise ValueError("must be at least 1")
+    def _bounded(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= MAX_CONCURRENCY:
+            raise ValueError(f"must be from 1 to {MAX_CONCURRENCY}")
         return value
 
 

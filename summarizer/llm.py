@@ -22,10 +22,15 @@ from pydantic import BaseModel, ValidationError
 
 from .backends import Backend
 from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
+from .limits import MAX_REASKS
 from .recording import Player, Recorder
+from .redact import redact_library_logs
 from .transport import RetryPolicy, call_with_retries
 
 M = TypeVar("M", bound=BaseModel)
+
+# instructor logs each failed attempt with the endpoint's error text, which may echo the key
+redact_library_logs("instructor", "openai", "httpx", "httpx2")
 
 
 @dataclass
@@ -39,8 +44,8 @@ class LLMSettings:
     sleep: Callable[[float], None] = time.sleep  # how transport retries wait; tests pass a recorder
 
     def __post_init__(self) -> None:
-        if not isinstance(self.reasks, int) or isinstance(self.reasks, bool) or not 0 <= self.reasks <= 10:
-            raise UsageError(f"LLMSettings(reasks={self.reasks!r}): give a whole number from 0 to 10")
+        if not isinstance(self.reasks, int) or isinstance(self.reasks, bool) or not 0 <= self.reasks <= MAX_REASKS:
+            raise UsageError(f"LLMSettings(reasks={self.reasks!r}): give a whole number from 0 to {MAX_REASKS}")
         if not isinstance(self.transport, RetryPolicy):
             raise UsageError(f"LLMSettings(transport={self.transport!r}): give a RetryPolicy")
 

@@ -15,10 +15,15 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from .errors import ModelError, RetriesExhausted, UsageError
+from .limits import MAX_ATTEMPTS
 
 T = TypeVar("T")
 
 _RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+class StreamDropped(openai.APIConnectionError):
+    """A streamed answer ended before the answer did: retried like a dropped connection."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,9 @@ class RetryPolicy:
     max_retry_after: float = 60.0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.attempts, int) or isinstance(self.attempts, bool) or not 0 <= self.attempts <= 21:
-            raise UsageError(f"RetryPolicy(attempts={self.attempts!r}): give a whole number from 1 to 21 (0 counts as 1)")
+        if not isinstance(self.attempts, int) or isinstance(self.attempts, bool) or not 0 <= self.attempts <= MAX_ATTEMPTS:
+            raise UsageError(f"RetryPolicy(attempts={self.attempts!r}): give a whole number from 0 to {MAX_ATTEMPTS} "
+                             "(0 and 1 both mean one try)")
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -89,10 +95,11 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, openai.APITimeoutError):
         return "the request timed out"
     if isinstance(exc, openai.APIConnectionError):
-        if exc.message != "Connection error.":  # a message of our own (openai_compat.DROPPED)
+        if isinstance(exc, StreamDropped):
             return exc.message
-        where = getattr(exc.request, "url", None)
-        return f"could not connect to the endpoint{f' at {where}' if where else ''}"
+        url = getattr(exc.request, "url", None)
+        where = f" at {url.scheme}://{url.host}{f':{url.port}' if url.port else ''}{url.path}" if url else ""
+        return f"could not connect to the endpoint{where}"
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}"
     return type(exc).__name__

@@ -124,7 +124,7 @@ class Reply:
     completion_tokens: int = 5
     finish_reason: str = "stop"
     body: Mapping[str, Any] | None = None  # a full raw JSON body, overriding everything else
-    chunk_delay: float = 0.0  # seconds between streamed events
+    chunk_delay: float = 0.0  # seconds between streamed events (unstreamed: between headers and body)
     drop_after: int | None = None  # a streamed reply: hang up after this many events
     streams: bool = True  # False: one JSON body even when asked to stream (servers that ignore it)
     raw: tuple[str, bytes] | None = None  # (content type, bytes) sent as they are: not an API at all
@@ -372,13 +372,17 @@ class StubServer:
                 except ValueError:
                     return raw.decode("utf-8", "replace")
 
-            def _send(self, status: int, headers: Mapping[str, str], data: bytes) -> None:
+            def _send(self, status: int, headers: Mapping[str, str], data: bytes, body_delay: float = 0.0) -> None:
                 try:
                     self.send_response(status)
                     for name, value in headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
+                    if body_delay:  # headers now, the body later: a reply that stalls midway
+                        self.wfile.flush()
+                        if stub._stopping.wait(body_delay):
+                            return
                     self.wfile.write(data)
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
@@ -416,7 +420,7 @@ class StubServer:
                     events = stream_events(json.loads(data), include_usage)
                     self._stream(received, events[:reply.drop_after], reply.chunk_delay)
                 else:
-                    self._send(status, headers, data)
+                    self._send(status, headers, data, reply.chunk_delay)
 
             def _stream(self, received: ReceivedRequest, events: list[bytes], delay: float) -> None:
                 """Write the events one by one, each flushed; stop when the client hangs up."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 
 import summarizer
 from summarizer import LLMSettings, RetryPolicy, Summarizer, UsageError
+from tests.stub_server import Reply
 
 ARTICLE = "Lavrov will meet de Mistura in Moscow on Thursday."
 
@@ -27,7 +31,7 @@ ARTICLE = "Lavrov will meet de Mistura in Moscow on Thursday."
         pytest.param(lambda: LLMSettings(reasks=-1), "0 to 10", id="reasks-negative"),
         pytest.param(lambda: LLMSettings(reasks=True), "0 to 10", id="reasks-bool"),
         pytest.param(lambda: LLMSettings(transport=3), "RetryPolicy", id="transport-int"),
-        pytest.param(lambda: RetryPolicy(attempts=-1), "1 to 21", id="attempts-negative"),
+        pytest.param(lambda: RetryPolicy(attempts=-1), "0 to 21", id="attempts-negative"),
     ],
 )
 def test_wrong_arguments_are_usage_errors_saying_what_to_give(call, says, monkeypatch):
@@ -43,3 +47,22 @@ def test_a_date_object_and_a_string_are_both_accepted():
     as_date, as_text = s.render(ARTICLE, date(2017, 6, 8)), s.render(ARTICLE, "2017-06-08")
     assert as_date == as_text and len(as_date) == 3
     assert "2017-06-08" in as_date[0][-1]["content"]
+
+
+def test_library_logs_and_errors_never_show_the_key(stub):
+    """In a process of its own (no pytest log handlers): instructor's ERROR lines reach stderr
+    through logging's last-resort handler, redacted like the error itself."""
+    key = "abcd-1234-plainkey"  # no credential shape: only the known-key rule can mask it
+    stub.set_default(Reply(status=400, error=f"you sent key={key}"))
+    code = (
+        "import summarizer\n"
+        "try:\n"
+        "    summarizer.Summarizer('openai/m').summarize('Lavrov meets de Mistura on Thursday.', '2017-06-08')\n"
+        "except summarizer.SummarizerError as exc:\n"
+        "    print(exc)\n"
+    )
+    env = {**os.environ, "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": key}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert "HTTP 400" in proc.stdout and "key=***" in proc.stdout
+    assert "API call failed" in proc.stderr and "key=***" in proc.stderr
+    assert key not in proc.stdout + proc.stderr

@@ -230,7 +230,8 @@ KEY = "sk-test-SECRET123"
 def _summarize_in_a_process(stub, tmp_path, **env: str) -> subprocess.CompletedProcess:
     """The CLI in its own process (no pytest log handlers), against the stub endpoint."""
     environ = {**os.environ, "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": KEY, **env}
-    environ.pop("SUMMARIZER_LOG", None) if "SUMMARIZER_LOG" not in env else None
+    if "SUMMARIZER_LOG" not in env:
+        environ.pop("SUMMARIZER_LOG", None)
     return subprocess.run(
         [sys.executable, "-m", "summarizer", "summarize", str(SEED), "-m", "openai/test-model",
          "--transport-retries", "1", "-o", str(tmp_path / "summary.json")],

@@ -266,11 +266,11 @@ def test_a_bad_out_is_refused_before_any_work(command, target, needle, suite, en
 
 
 @pytest.mark.parametrize(("flag", "toml", "needle"), [
-    (["--concurrency", "65"], "", "--concurrency is 65"),
-    ([], "concurrency = 1000\n", "suite.toml is 1000"),
+    (["--concurrency", "65"], "", "'--concurrency': 65 is not in the range 1<=x<=64"),
+    ([], "concurrency = 1000\n", "suite.toml: concurrency: must be from 1 to 64"),
 ], ids=["flag", "suite.toml"])
 def test_concurrency_over_64_is_refused(flag, toml, needle, suite, endpoint, tmp_path, capsys):
     (suite / "suite.toml").write_text(toml)
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o"), *flag], capsys)
-    assert code == 2 and needle in err and "at most 64" in err and err.count("\n") == 1, err
+    assert code == 2 and needle in err and err.count("\n") == 1, err
     assert endpoint.requests == []

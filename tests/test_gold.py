@@ -175,7 +175,8 @@ def test_suite_toml(tmp_path):
     "toml, expected",
     [
         ("modle = 'x'\n", "modle: unknown field"),
-        ("concurrency = 0\n", "concurrency: must be at least 1"),
+        ("concurrency = 0\n", "concurrency: must be from 1 to 64"),
+        ("concurrency = 65\n", "concurrency: must be from 1 to 64"),
         ("[thresholds]\nparticipants.f2 = 0.8\n", "unknown metric 'f2'"),
         ("[thresholds]\ngroundedness = 2\n", "outside [0, 1]"),
         ("model = \n", "invalid TOML"),

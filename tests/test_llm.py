@@ -15,7 +15,7 @@ from summarizer.errors import ConfigError, ModelError, RetriesExhausted, Usage, 
 from summarizer.llm import LLM, LLMSettings
 from summarizer.recording import Player, Recorder, ReplayMiss, request_key
 from summarizer.transport import RetryPolicy
-from tests.stub_server import StubServer, pieces
+from tests.stub_server import StubServer, completion, pieces, stream_events
 
 SECRET = "sk-test-secret"
 SETTINGS = LLMSettings(transport=RetryPolicy(attempts=3, initial_wait=0.01, max_wait=0.05), reasks=1)
@@ -287,13 +287,75 @@ def test_a_reply_that_is_no_completion_blames_the_endpoint_once(stub, reply, sho
     assert len(stub.requests) == 1
 
 
-@pytest.mark.parametrize("status", [400, 500])
-def test_an_endpoint_echoing_the_key_never_shows_it(stub, sleeps, status):
-    stub.enqueue_error(status, f"bad request; headers were Authorization: Bearer {SECRET}", times=4)
+@pytest.mark.parametrize(
+    "key", [SECRET, "abcd-1234-not-shaped-like-a-key"], ids=["sk-key", "key-of-another-shape"]
+)
+def test_an_endpoint_echoing_the_key_never_shows_it(stub, key):
+    stub.enqueue_error(400, f"bad request; you sent Authorization: Bearer {key}, i.e. key={key}")
+    backend = OpenAIBackend(provider="openai", model="test-model", base_url=stub.base_url, api_key=key)
+    with pytest.raises(ModelError) as info:
+        extract(LLM(backend, SETTINGS))
+    assert key not in str(info.value) and "key=***" in str(info.value)
+    assert stub.requests[0].headers["authorization"] == f"Bearer {key}"  # it was sent, and echoed
+
+
+def test_a_malformed_stream_event_blames_the_endpoint_once(stub):
+    stub.enqueue(raw=("text/event-stream", b"data: {not json\n\n"))
     with pytest.raises(ModelError) as info:
         extract(make_llm(stub))
-    assert SECRET not in str(info.value)
-    assert stub.requests[0].headers["authorization"] == f"Bearer {SECRET}"  # it was sent, and echoed
+    assert "malformed stream event" in str(info.value) and "--reasks" not in str(info.value)
+    assert len(stub.requests) == 1
+
+
+def _events_without_finish(content: str) -> bytes:
+    events = stream_events(completion(content), include_usage=False)
+    return b"".join(e for e in events if b'"finish_reason": "stop"' not in e)
+
+
+def test_a_stream_ending_at_done_without_finish_reason_is_kept_when_the_answer_is_whole(stub):
+    stub.enqueue(raw=("text/event-stream", _events_without_finish(json.dumps(GOOD))))
+    assert extract(make_llm(stub)).model_dump() == GOOD
+    assert len(stub.requests) == 1
+
+
+def test_a_stream_ending_without_finish_reason_midway_is_sent_again(stub, sleeps):
+    stub.enqueue(raw=("text/event-stream", _events_without_finish(json.dumps(GOOD)[:12])))
+    stub.enqueue(GOOD)
+    assert extract(make_llm(stub)).model_dump() == GOOD
+    assert len(stub.requests) == 2 and stub.requests[1].body == stub.requests[0].body
+
+
+def test_an_unstreamed_reply_stalling_midway_times_out_and_is_retried(stub, sleeps):
+    stub.enqueue(GOOD, streams=False, chunk_delay=2.0)
+    stub.enqueue(GOOD)
+    assert extract(make_llm(stub, timeout=0.25)).model_dump() == GOOD
+    assert len(stub.requests) == 2 and len(sleeps) == 1
+
+
+def test_llamacpp_sends_the_schema_as_json_object(stub, monkeypatch):
+    from summarizer.models import create_backend, parse
+
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    stub.enqueue(GOOD)
+    stub.enqueue(GOOD)
+    extract(LLM(create_backend(parse("llamacpp/qwen")), SETTINGS))
+    extract(LLM(create_backend(parse("vllm/qwen")), SETTINGS))
+    llamacpp, vllm = (r.body["response_format"] for r in stub.requests)
+    assert llamacpp["type"] == "json_object" and llamacpp["schema"] == City.model_json_schema()
+    assert vllm["type"] == "json_schema" and vllm["json_schema"]["schema"] == City.model_json_schema()
+
+
+def test_connect_errors_name_the_endpoint_without_its_password():
+    server = StubServer().start()
+    port = server.port
+    server.stop()
+    backend = OpenAIBackend(provider="openai", model="test-model", api_key=SECRET,
+                            base_url=f"http://alice:hunter2pass@127.0.0.1:{port}/v1?token=abc")
+    with pytest.raises(RetriesExhausted) as info:
+        extract(LLM(backend, SETTINGS))
+    message = str(info.value)
+    assert f"could not connect to the endpoint at http://127.0.0.1:{port}/v1" in message
+    assert "hunter2pass" not in message and "token=abc" not in message
 
 
 def test_connection_refused_is_retried_then_fails():

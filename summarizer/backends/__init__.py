@@ -14,3 +14,17 @@ class Backend(Protocol):
     def send(self, request: dict[str, Any]) -> dict[str, Any]: ...
 
     def check_fits(self, messages: list[dict[str, str]], max_tokens: int) -> None: ...
+
+
+def chat_completion(
+    *, id: str, created: int, model: str, content: str, finish_reason: str, usage: dict[str, int]
+) -> dict[str, Any]:
+    """The OpenAI ``chat.completion`` body a backend returns, put together from a stream."""
+    return {
+        "id": id,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
+        "usage": usage,
+    }

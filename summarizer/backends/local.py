@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from . import chat_completion
 from .prefix_cache import PrefixCache, prefix_tokens
 from .repeats import RepeatGuard, min_items
 from .response_format import llama_response_format
@@ -80,7 +81,8 @@ def _load(path: Path, n_ctx: int) -> Any:
             except (ValueError, RuntimeError) as exc:
                 failure = f"{path}: llama.cpp cannot load it ({exc}); give a valid .gguf file"
             finally:
-                gc.collect()  # the half-built model goes now, while its __del__'s failure is dropped
+                if failure:
+                    gc.collect()  # the half-built model goes now, while its __del__'s failure is dropped
                 sys.unraisablehook = hook
             if failure:
                 raise UsageError(failure)
@@ -173,21 +175,14 @@ class LocalBackend:
             finally:
                 stream.close()
             evaluated = self.llama.n_tokens
-        return {
-            "id": first.get("id", "chatcmpl-local"),
-            "object": "chat.completion",
-            "created": first.get("created", 0),
-            "model": self.model,
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": guard.cut if guard.cut is not None else guard.text},
-                "finish_reason": finish_reason or "stop",
-            }],
+        return chat_completion(
+            id=first.get("id", "chatcmpl-local"), created=first.get("created", 0), model=self.model,
+            content=guard.answer, finish_reason=finish_reason or "stop",
             # llama.cpp's token counter less the streamed pieces (one token each, bar a split
             # UTF-8 character): within a token or two of what a non-streamed call reports
-            "usage": {
+            usage={
                 "prompt_tokens": max(0, evaluated - generated),
                 "completion_tokens": generated,
                 "total_tokens": max(evaluated, generated),
             },
-        }
+        )

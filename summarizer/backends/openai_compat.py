@@ -10,8 +10,10 @@ that loops on one list item is cut at the first repeat, the connection closed
 
 from __future__ import annotations
 
+import json
 import os
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import openai
 
@@ -20,7 +22,10 @@ try:  # the HTTP library under the openai SDK: httpx2 for openai 3, httpx for op
 except ImportError:  # pragma: no cover - depends on the installed SDK
     import httpx as _http  # type: ignore[no-redef]
 
-from ..errors import ModelError, UsageError, add_secret
+from ..errors import ModelError, UsageError
+from ..redact import add_secret
+from ..transport import StreamDropped
+from . import chat_completion
 from .repeats import RepeatGuard, min_items
 from .response_format import llama_response_format
 
@@ -51,7 +56,8 @@ class OpenAIBackend:
                     "(and OPENAI_BASE_URL for a compatible server)"
                 )
             api_key = "not-needed"
-        add_secret(api_key)
+        else:
+            add_secret(api_key)
         self.schema_as_json_object = schema_as_json_object  # llama.cpp servers: response_format.py
         self.model = model
         self.label = f"{provider}/{model}"
@@ -71,67 +77,74 @@ class OpenAIBackend:
         guard = RepeatGuard(min_items(schema))
         if self.schema_as_json_object and request.get("response_format"):
             request = {**request, "response_format": llama_response_format(request["response_format"])}
-        stream = self.client.chat.completions.create(
-            **request, stream=True, stream_options={"include_usage": True}
-        )
-        if "text/event-stream" not in stream.response.headers.get("content-type", ""):
-            return self._unstreamed(stream)
+        stream = self.client.chat.completions.create(**request, stream=True, stream_options={"include_usage": True})
         head: dict[str, Any] = {}
         finish_reason = None
         usage = None
         pieces = 0
-        try:
-            for chunk in stream:
-                head = head or {"id": chunk.id, "created": chunk.created, "model": chunk.model}
-                usage = getattr(chunk, "usage", None) or usage
-                if not getattr(chunk, "choices", None):
-                    continue
-                choice = chunk.choices[0]
-                if content := choice.delta.content:
-                    pieces += 1
-                    if guard.feed(content):
-                        finish_reason = "stop"
-                        break
-                finish_reason = choice.finish_reason or finish_reason
-        except _http.TimeoutException as exc:
-            raise openai.APITimeoutError(request=exc.request) from exc
-        except _http.TransportError as exc:
-            raise openai.APIConnectionError(message=DROPPED, request=exc.request) from exc
-        finally:
-            stream.close()
-        if finish_reason is None:  # the stream ended with no finish: the server went away mid-answer
-            raise openai.APIConnectionError(message=DROPPED, request=stream.response.request)
-        return {
-            "id": head.get("id") or "chatcmpl-stream",
-            "object": "chat.completion",
-            "created": head.get("created") or 0,
-            "model": head.get("model") or self.model,
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": guard.cut if guard.cut is not None else guard.text},
-                "finish_reason": finish_reason or "stop",
-            }],
-            "usage": usage.model_dump() if usage is not None and guard.cut is None else {
-                "prompt_tokens": usage.prompt_tokens if usage is not None else 0,
-                "completion_tokens": pieces,
-                "total_tokens": (usage.prompt_tokens if usage is not None else 0) + pieces,
+        with _transport_errors(stream):
+            if "text/event-stream" not in stream.response.headers.get("content-type", ""):
+                return self._unstreamed(stream.response)
+            try:
+                for chunk in stream:
+                    head = head or {"id": chunk.id, "created": chunk.created, "model": chunk.model}
+                    usage = getattr(chunk, "usage", None) or usage
+                    if not getattr(chunk, "choices", None):
+                        continue
+                    choice = chunk.choices[0]
+                    if content := choice.delta.content:
+                        pieces += 1
+                        if guard.feed(content):
+                            finish_reason = "stop"
+                            break
+                    finish_reason = choice.finish_reason or finish_reason
+            except ValueError as exc:  # an event whose data is not JSON
+                raise ModelError(f"{self.label}: the endpoint sent a malformed stream event ({exc}); "
+                                 "check that OPENAI_BASE_URL is an OpenAI-compatible API") from None
+        if finish_reason is None and not _complete_json(guard.text):
+            raise StreamDropped(message=DROPPED, request=stream.response.request)
+        prompt_tokens = usage.prompt_tokens if usage is not None else 0
+        return chat_completion(
+            id=head.get("id") or "chatcmpl-stream", created=head.get("created") or 0,
+            model=head.get("model") or self.model, content=guard.answer, finish_reason=finish_reason or "stop",
+            usage=usage.model_dump() if usage is not None and guard.cut is None else {
+                "prompt_tokens": prompt_tokens, "completion_tokens": pieces, "total_tokens": prompt_tokens + pieces,
             },
-        }
+        )
 
-    def _unstreamed(self, stream: Any) -> dict[str, Any]:
+    def _unstreamed(self, response: Any) -> dict[str, Any]:
         """A server that ignored ``stream`` and answered with one JSON body: take the body
         as it is (the caller checks it is a chat completion); anything else is not an
         OpenAI-compatible API."""
+        response.read()
         try:
-            response = stream.response
-            response.read()
+            return response.json()
+        except ValueError:
             kind = response.headers.get("content-type", "no content-type")
-            try:
-                return response.json()
-            except ValueError:
-                raise ModelError(
-                    f"{self.label}: the endpoint's reply is not an OpenAI chat completion ({kind}: "
-                    f"{response.text[:80]!r}); check that OPENAI_BASE_URL is the API's base URL (it often ends in /v1)"
-                ) from None
-        finally:
-            stream.close()
+            raise ModelError(
+                f"{self.label}: the endpoint's reply is not an OpenAI chat completion ({kind}: "
+                f"{response.text[:80]!r}); check that OPENAI_BASE_URL is the API's base URL (it often ends in /v1)"
+            ) from None
+
+
+@contextmanager
+def _transport_errors(stream: Any) -> Iterator[None]:
+    """Reading the reply: the HTTP library's errors as the openai SDK's (which transport.py
+    retries), and the connection closed however the reading ends."""
+    try:
+        yield
+    except _http.TimeoutException as exc:
+        raise openai.APITimeoutError(request=exc.request) from exc
+    except _http.TransportError as exc:
+        raise StreamDropped(message=DROPPED, request=exc.request) from exc
+    finally:
+        stream.close()
+
+
+def _complete_json(text: str) -> bool:
+    """A server that ends its stream with [DONE] but no finish_reason: done if the answer parses."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True

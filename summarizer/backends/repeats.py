@@ -63,6 +63,11 @@ class RepeatGuard:
         self._in_string = False
         self._escaped = False
 
+    @property
+    def answer(self) -> str:
+        """The answer so far: cut and closed after a repeat, else as streamed."""
+        return self.cut if self.cut is not None else self.text
+
     def feed(self, chunk: str) -> bool:
         if self.cut is not None:
             return True

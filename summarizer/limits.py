@@ -1,0 +1,6 @@
+"""Bounds shared by the CLI's flags, the library's settings and suite.toml (a light module:
+the CLI imports it before anything heavy)."""
+
+MAX_REASKS = 10  # validation re-asks per call
+MAX_ATTEMPTS = 21  # transport: a first try and up to 20 retries
+MAX_CONCURRENCY = 64  # eval: cases in flight at once
