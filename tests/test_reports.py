@@ -124,3 +124,33 @@ def test_markdown(written):
     assert "ModelError: endpoint down" in md
     for miss in results["threshold_misses"]:
         assert miss in md
+
+
+@pytest.mark.parametrize(
+    ("interval", "signed", "shown"),
+    [
+        ((0.5141, 0.6873), False, "0.514-0.687"),
+        ((-0.0412, 0.0876), True, "-0.041 to +0.088"),
+        ((0.0, 0.0), False, "0.000-0.000"),
+        (None, True, "-"),
+    ],
+)
+def test_span(interval, signed, shown):
+    from summarizer.reports.results_json import span
+
+    assert span(interval, signed=signed) == shown
+
+
+@pytest.mark.parametrize(
+    ("delta", "shown"),
+    [
+        ({"delta": 0.0, "interval": [0.0, 0.0]}, "no change"),  # no score and no resample moved
+        ({"delta": 0.03, "interval": [0.0, 0.088]}, "+0.000 to +0.088"),
+        ({"delta": 0.0, "interval": [-0.05, 0.05]}, "-0.050 to +0.050"),  # cases moved both ways
+        ({"delta": 0.0}, "-"),  # no paired interval (other cases)
+    ],
+)
+def test_change_span(delta, shown):
+    from summarizer.reports.results_json import change_span
+
+    assert change_span(delta) == shown

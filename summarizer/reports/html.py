@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..thresholds import parse_thresholds
 from .markdown import LIST_FIELDS, TEMPLATES
-from .results_json import case_rows, fmt, span
+from .results_json import case_rows, change_span, fmt, span
 
 CHART_W, CHART_H = 320, 214
 PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT = 38, 184, 34
@@ -73,6 +73,7 @@ def render_html(results: Mapping[str, Any]) -> str:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = fmt
     env.filters["span"] = span
+    env.filters["change_span"] = change_span
     env.filters["band"] = band
     return env.get_template("report.html.j2").render(
         r=results, rows=case_rows(results), charts=charts(results), list_fields=LIST_FIELDS,

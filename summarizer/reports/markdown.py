@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .results_json import case_rows, fmt, span
+from .results_json import case_rows, change_span, fmt, span
 
 TEMPLATES = Path(__file__).parent / "templates"
 LIST_FIELDS = (
@@ -30,6 +30,7 @@ def _env() -> Environment:
     )
     env.filters["num"] = fmt
     env.filters["span"] = span
+    env.filters["change_span"] = change_span
     env.filters["cell"] = md_cell
     return env
 

@@ -168,6 +168,14 @@ def fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
+def change_span(delta: Mapping[str, Any]) -> str:
+    """A baseline delta's paired interval; "no change" when neither the score nor any resample moved."""
+    interval = delta.get("interval")
+    if interval and not any(interval) and not delta.get("delta"):
+        return "no change"
+    return span(interval, signed=True)
+
+
 def span(interval: Any, signed: bool = False, digits: int = 3) -> str:
     """An interval as "0.514-0.687" ("+0.000 to +0.088" for a change), or "-"."""
     if not interval:
