@@ -32,6 +32,7 @@ bench: setup
 	$(BIN)/python bench/bench_summarize.py
 	$(BIN)/python bench/bench_eval.py
 	$(BIN)/python bench/bench_floor.py
+	$(BIN)/python bench/bench_decoding.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
