@@ -434,11 +434,11 @@ class StubServer:
                     for event in events:
                         if delay and stub._stopping.wait(delay):
                             return
+                        received.events_sent += 1  # counted before the client can read it: no race with the test
                         self.wfile.write(event)
                         self.wfile.flush()
-                        received.events_sent += 1
                 except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
-                    pass  # the client stopped reading: that is what events_sent shows
+                    received.events_sent -= 1  # the client stopped reading: this event never went out
 
             def do_GET(self) -> None:
                 received = ReceivedRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()},
