@@ -131,6 +131,13 @@ def wait_until_idle(max_wait_s: float, poll_s: float = 60.0) -> tuple[list[str],
     return busy, time.monotonic() - started
 
 
+def wait_or_warn(max_wait_s: float) -> None:
+    """`wait_until_idle`, then a warning if the measurement must share the CPU anyway."""
+    busy, waited = wait_until_idle(max_wait_s)
+    if busy:
+        print(f"WARNING: measuring while another model process runs (waited {waited:.0f} s)", flush=True)
+
+
 class Watcher:
     """Samples `model_processes()` every few seconds in the background while measuring."""
 

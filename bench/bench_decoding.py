@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import NEWS, RUNS, environment, shown, table, wait_until_idle, write_json  # noqa: E402
-from bench_summarize import local_settings  # noqa: E402
+from _common import NEWS, RUNS, environment, shown, table, wait_or_warn, write_json  # noqa: E402
+from bench_summarize import bare_llama, local_settings  # noqa: E402
 
 ARTICLE = NEWS / "10_ap_sondland_impeachment_hearing.txt"
 PROMPT_TOKENS = 2400
@@ -58,10 +58,9 @@ def batch_costs(llm, prompt: list[int], rounds: int) -> dict[int, float]:
     return costs
 
 
-def rates(llama_cls, gguf: str, n_ctx: int, threads: int, flash: bool) -> tuple[float, float]:
+def rates(flash: bool) -> tuple[float, float]:
     """Prompt tokens/s and generated tokens/s with ``flash_attn=flash``, in a fresh model."""
-    llm = llama_cls(model_path=gguf, n_ctx=n_ctx, n_threads=threads, n_batch=512, verbose=False, seed=0,
-                    flash_attn=flash)
+    llm = bare_llama(flash_attn=flash)
     try:
         prompt = _prompt(llm)
         llm.reset()
@@ -84,13 +83,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RUNS / "decoding.json")
     args = parser.parse_args()
 
-    busy, waited = wait_until_idle(args.wait_max)
-    if busy:
-        print(f"WARNING: measuring while another model process runs (waited {waited:.0f} s)", flush=True)
-    from llama_cpp import Llama
-
-    gguf, n_ctx, threads = local_settings()
-    llm = Llama(model_path=gguf, n_ctx=n_ctx, n_threads=threads, n_batch=512, verbose=False, seed=0)
+    wait_or_warn(args.wait_max)
+    gguf, _, threads = local_settings()
+    llm = bare_llama()
     costs = batch_costs(llm, _prompt(llm), args.rounds)
     llm.close()
     single = costs[1]
@@ -98,7 +93,7 @@ def main() -> int:
             for k in BATCHES]
     print(table(rows, ["tokens at once", "ms", "ms per token", "cost / k single passes"]))
 
-    pairs = [(rates(Llama, gguf, n_ctx, threads, False), rates(Llama, gguf, n_ctx, threads, True))
+    pairs = [(rates(False), rates(True))
              for _ in range(max(1, args.rounds // 2))]
     read_ratio = statistics.median(on[0] / off[0] for off, on in pairs)
     gen_ratio = statistics.median(on[1] / off[1] for off, on in pairs)

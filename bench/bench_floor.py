@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import NEWS, RUNS, environment, shown, table, wait_until_idle, write_json  # noqa: E402
-from bench_summarize import local_settings  # noqa: E402
+from _common import NEWS, RUNS, environment, shown, table, wait_or_warn, write_json  # noqa: E402
+from bench_summarize import bare_llama, local_settings  # noqa: E402
 
 TARGET_S = 30.0
 GENERATED = 64  # tokens timed per article for the generation rate
@@ -35,15 +35,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RUNS / "floor.json")
     args = parser.parse_args()
 
-    busy, waited = wait_until_idle(args.wait_max)
-    if busy:
-        print(f"WARNING: measuring while another model process runs (waited {waited:.0f} s)", flush=True)
-    from llama_cpp import Llama
-
+    wait_or_warn(args.wait_max)
     from summarizer.articles import read_article
 
-    gguf, n_ctx, threads = local_settings()
-    llm = Llama(model_path=gguf, n_ctx=n_ctx, n_threads=threads, n_batch=512, verbose=False, seed=0)
+    gguf, _, threads = local_settings()
+    llm = bare_llama()
     rows, reads, rates = [], [], []
     for path in sorted(args.suite.glob("*.txt")):
         tokens = llm.tokenize(read_article(path).text.encode("utf-8"), add_bos=False)

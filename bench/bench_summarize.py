@@ -157,6 +157,15 @@ def local_settings() -> tuple[str, int, int]:
     return gguf, n_ctx, threads
 
 
+def bare_llama(**overrides):
+    """A bare ``llama_cpp.Llama`` with the local backend's GGUF and settings (``overrides`` on top)."""
+    from llama_cpp import Llama
+
+    gguf, n_ctx, threads = local_settings()
+    settings = dict(model_path=gguf, n_ctx=n_ctx, n_threads=threads, n_batch=512, verbose=False, seed=0)
+    return Llama(**{**settings, **overrides})
+
+
 def warm_page_cache(path: str) -> float:
     """Read the GGUF once so neither A nor B pays for the disk (A runs first)."""
     import time
