@@ -13,6 +13,7 @@ from typing import Any
 
 from .redact import redact
 
+
 class SummarizerError(Exception):
     """Base of every error this package raises on purpose; its message is redacted."""
 
@@ -36,6 +37,14 @@ class ModelError(SummarizerError):
     """The model or its endpoint failed: down, refusing, timing out."""
 
     exit_code = 1
+
+
+def not_a_completion(label: str, shown: str) -> ModelError:
+    """An endpoint whose reply is no chat completion at all (``shown``: a glimpse of it)."""
+    return ModelError(
+        f"{label}: the endpoint's reply is not an OpenAI chat completion ({shown}); "
+        "check that OPENAI_BASE_URL is the base URL of an OpenAI-compatible API (it often ends in /v1)"
+    )
 
 
 @dataclass

@@ -21,7 +21,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from .backends import Backend
-from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
+from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError, not_a_completion
 from .limits import MAX_REASKS
 from .recording import Player, Recorder
 from .redact import redact_library_logs
@@ -100,10 +100,7 @@ class LLM:
         except ValidationError:
             completion = None
         if completion is None or not completion.choices:
-            raise ModelError(
-                f"{self.label}: the endpoint's reply is not an OpenAI chat completion "
-                f"({json.dumps(data, default=str)[:80]}); check that OPENAI_BASE_URL is an OpenAI-compatible API"
-            )
+            raise not_a_completion(self.label, json.dumps(data, default=str)[:80])
         if completion.usage is not None:
             usage.add(completion.usage.prompt_tokens, completion.usage.completion_tokens)
         else:

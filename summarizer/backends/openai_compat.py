@@ -22,7 +22,7 @@ try:  # the HTTP library under the openai SDK: httpx2 for openai 3, httpx for op
 except ImportError:  # pragma: no cover - depends on the installed SDK
     import httpx as _http  # type: ignore[no-redef]
 
-from ..errors import ModelError, UsageError
+from ..errors import ModelError, UsageError, not_a_completion
 from ..redact import add_secret
 from ..transport import StreamDropped
 from . import chat_completion
@@ -121,10 +121,7 @@ class OpenAIBackend:
             return response.json()
         except ValueError:
             kind = response.headers.get("content-type", "no content-type")
-            raise ModelError(
-                f"{self.label}: the endpoint's reply is not an OpenAI chat completion ({kind}: "
-                f"{response.text[:80]!r}); check that OPENAI_BASE_URL is the API's base URL (it often ends in /v1)"
-            ) from None
+            raise not_a_completion(self.label, f"{kind}: {response.text[:80]!r}") from None
 
 
 @contextmanager
