@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python bench/bench_eval.py
 	$(BIN)/python bench/bench_floor.py
 	$(BIN)/python bench/bench_decoding.py
+	$(BIN)/python bench/bench_grammar.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

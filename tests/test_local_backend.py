@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from summarizer.backends import local
+from summarizer.backends import greedy_grammar, local
 from summarizer.backends.local import LocalBackend
 from summarizer.backends.response_format import llama_response_format
 from summarizer.errors import UsageError
@@ -253,3 +255,96 @@ def test_prefix_state_restored_from_disk_answers_like_a_fresh_evaluation(gguf, t
     again = llama.create_chat_completion(messages=messages, max_tokens=8, temperature=0.0)
     assert again["choices"][0]["message"]["content"] == first["choices"][0]["message"]["content"]
     assert cache.warm(llama, tokens) == "in memory"
+
+
+# -- greedy decoding that checks the model's choice against the grammar first ----------------------
+
+_SENTINEL = object()
+
+
+def _fake_llama(with_model: bool = True) -> SimpleNamespace:
+    llama = SimpleNamespace(_init_sampler=lambda *args, **kwargs: (_SENTINEL, kwargs))
+    if with_model:
+        llama._model = SimpleNamespace(vocab=object())
+    return llama
+
+
+@pytest.mark.parametrize(
+    ("env", "with_model", "installed"),
+    [
+        pytest.param("", True, True, id="installed"),
+        pytest.param("full", True, False, id="SUMMARIZER_GRAMMAR=full-keeps-the-chain"),
+        pytest.param("FULL", True, False, id="env-case-insensitive"),
+        pytest.param("", False, False, id="other-llama-cpp-python-layout-kept"),
+    ],
+)
+def test_install_only_where_it_can(monkeypatch, env, with_model, installed):
+    monkeypatch.setenv("SUMMARIZER_GRAMMAR", env)
+    llama = _fake_llama(with_model)
+    before = llama._init_sampler
+    assert greedy_grammar.install(llama) is installed
+    assert (llama._init_sampler is not before) is installed
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        pytest.param({"temp": 0.8, "grammar": "g"}, id="sampling-with-temperature"),
+        pytest.param({"temp": 0.0, "grammar": None}, id="no-grammar"),
+        pytest.param({"temp": 0.0, "grammar": "g", "repeat_penalty": 1.1}, id="repeat-penalty"),
+        pytest.param({"temp": 0.0, "grammar": "g", "presence_penalty": 0.5}, id="presence-penalty"),
+        pytest.param({"temp": 0.0, "grammar": "g", "logits_processor": [abs]}, id="logits-processor"),
+    ],
+)
+def test_anything_but_plain_greedy_keeps_llama_cpp_pythons_chain(monkeypatch, kwargs):
+    monkeypatch.delenv("SUMMARIZER_GRAMMAR", raising=False)
+    llama = _fake_llama()
+    assert greedy_grammar.install(llama)
+    assert llama._init_sampler(**kwargs) == (_SENTINEL, kwargs)
+
+
+def _json_grammar(schema: dict) -> str:
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)._grammar
+
+
+HAIKU = "<|im_start|>user\nWrite a short haiku about the sea.<|im_end|>\n<|im_start|>assistant\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "grammar",
+    [
+        # the model wants a haiku: the grammar refuses its choice at the start and mostly after
+        pytest.param(lambda: 'root ::= "Code: " [A-Z] [A-Z] "-" [0-9]+ "."', id="gbnf"),
+        pytest.param(lambda: _json_grammar(SCHEMA), id="enum-schema"),
+        # inside a free string the model's own words mostly pass the check
+        pytest.param(lambda: _json_grammar({"type": "object", "properties": {"poem": {"type": "string"}},
+                                            "required": ["poem"]}), id="free-string-schema"),
+    ],
+)
+def test_greedy_grammar_writes_what_llama_cpp_pythons_chain_writes(gguf, monkeypatch, grammar):
+    from llama_cpp import LlamaGrammar
+
+    monkeypatch.delenv("SUMMARIZER_GRAMMAR", raising=False)
+    llama = LocalBackend(gguf, n_ctx=512).llama  # loaded with the greedy check installed
+    text = grammar()
+
+    def complete():
+        constraint = LlamaGrammar.from_string(text, verbose=False)
+        out = llama.create_completion(HAIKU, max_tokens=32, temperature=0.0, grammar=constraint)
+        choice = out["choices"][0]
+        return choice["text"], choice["finish_reason"], out["usage"]["completion_tokens"], llama._sampler
+
+    *checked, sampler = complete()
+    assert isinstance(sampler, greedy_grammar.GreedyGrammarSampler)
+    text_out, finish, tokens = checked
+    assert sampler.samples == tokens + (finish == "stop")  # the end-of-turn token is sampled, not counted
+    # both ways were taken: the model's choice refused (a haiku does not start like that) and passed
+    assert 1 <= sampler.full_passes < sampler.samples
+
+    monkeypatch.setattr(llama, "_init_sampler", functools.partial(type(llama)._init_sampler, llama))
+    *chained, chain = complete()
+    assert not isinstance(chain, greedy_grammar.GreedyGrammarSampler)
+    assert checked == chained

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from . import chat_completion
+from . import chat_completion, greedy_grammar
 from .prefix_cache import PrefixCache, prefix_tokens
 from .repeats import RepeatGuard, min_items
 from .response_format import llama_response_format
@@ -74,10 +74,12 @@ def _load(path: Path, n_ctx: int) -> Any:
             hook = sys.unraisablehook
             sys.unraisablehook = _quiet_half_built_model(hook)
             try:
-                _LOADED[key] = Llama(
+                llama = Llama(
                     model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_batch=512,
                     verbose=False, seed=0,
                 )
+                greedy_grammar.install(llama)
+                _LOADED[key] = llama
             except (ValueError, RuntimeError) as exc:
                 failure = f"{path}: llama.cpp cannot load it ({exc}); give a valid .gguf file"
             finally:
