@@ -2,7 +2,7 @@
 
 Each finished case is written to `OUT/cases/ID.json` at once, so a killed run
 loses nothing and `--resume` skips what is done; the run's settings go to
-`OUT/run.json`, so a resume with another model, pipeline or prompts is refused.
+`OUT/run.json`, so a resume with another model, pipeline, prompts or suite is refused.
 A case whose model call fails is recorded as an error and scored as empty
 output; the suite goes on (and `--resume` runs it again). A configuration
 error (`ConfigError`: a refused key, no such model) stops the suite at once;
@@ -37,6 +37,9 @@ from .scoring import score_case
 
 CASES_DIR = "cases"
 RUN_FILE = "run.json"  # the settings of an eval run, checked by --resume
+# what a resume must keep. --cases may change: each saved case is scored again against the
+# current gold, so a run of some cases can be resumed with all of them.
+_SETTING_FLAGS = {"model": "--model", "pipeline": "--pipeline", "prompts_hash": "--prompts", "suite": "suite directory"}
 
 
 @dataclass
@@ -109,12 +112,14 @@ def _check_settings(out: Path, settings: dict[str, Any]) -> None:
         return
     try:
         earlier = json.loads(path.read_text(encoding="utf-8"))
-        changed = [f"{k} {earlier[k]} (now {v})" for k, v in settings.items() if earlier[k] != v]
-    except (OSError, ValueError, KeyError, TypeError):
+        # a setting the run did not record (an older run.json) is not checked
+        changed = [k for k, v in settings.items() if k in earlier and earlier[k] != v]
+        shown = [f"{k} {earlier[k]} (now {settings[k]})" for k in changed]
+    except (OSError, ValueError, TypeError, AttributeError):
         raise UsageError(f"{path} is damaged, so the run's settings are unknown; start afresh with another --out") from None
     if changed:
-        raise UsageError(f"{out} was run with {', '.join(changed)}; resume with the same --model, --pipeline and "
-                         "--prompts, or choose another --out")
+        flags = " and ".join(_SETTING_FLAGS.get(k, k) for k in changed)
+        raise UsageError(f"{out} was run with {', '.join(shown)}; resume with the same {flags}, or choose another --out")
 
 
 def _saved(out: Path, case: Case) -> dict[str, Any] | None:
@@ -182,7 +187,8 @@ class Evaluation:
                 record_dir=opts.record, replay_dir=opts.replay,
             )
             self.settings = {"model": self.summarizer.model_label, "pipeline": opts.pipeline,
-                             "prompts_hash": self.summarizer.prompts.hash}
+                             "prompts_hash": self.summarizer.prompts.hash,
+                             "suite": str(self.prep.suite.directory.resolve())}
             if opts.resume:
                 _check_settings(out, self.settings)
             self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs

@@ -236,6 +236,35 @@ def test_resume_refuses_a_run_made_with_other_settings(extra, needle, suite, end
     assert len(endpoint.requests) == served
 
 
+def test_resume_refuses_another_suite_directory(suite, endpoint, tmp_path, capsys):
+    out = tmp_path / "o"
+    run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--cases", "00_*"], capsys)
+    other = shutil.copytree(suite, tmp_path / "other-suite")  # same case ids, another directory
+    served = len(endpoint.requests)
+    code, _, err = run(["eval", str(other), "-m", "openai/test-model", "--out", str(out), "--resume"], capsys)
+    assert code == 2 and f"suite {suite.resolve()} (now {other.resolve()})" in err, err
+    assert "resume with the same suite directory" in err and err.count("\n") == 1
+    assert len(endpoint.requests) == served
+
+
+@pytest.mark.parametrize("run_json", [
+    lambda settings: settings,  # --cases is not a setting: a run of some cases resumes with all
+    lambda settings: {k: v for k, v in settings.items() if k != "suite"},  # a run.json from before the suite was kept
+], ids=["other-cases", "older-run-json"])
+def test_resume_continues_with_more_cases(run_json, suite, endpoint, tmp_path, capsys):
+    out = tmp_path / "o"
+    run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--cases", "00_*"], capsys)
+    settings = json.loads((out / "run.json").read_text())
+    assert settings["suite"] == str(suite.resolve())
+    (out / "run.json").write_text(json.dumps(run_json(settings)))
+    served = len(endpoint.requests)
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--resume"], capsys)
+    assert code == 0, err
+    asked = endpoint.requests[served:]
+    assert asked and not any("MOSCOW, June 8" in r.messages[-1]["content"] for r in asked)  # case 00 kept
+    assert [c["id"] for c in results_of(out)["cases"]] == IDS
+
+
 @pytest.mark.parametrize(("command", "target", "needle"), [
     ("eval", "{file}", "is a file"),
     ("eval", "{score_report}", "holds a score report"),
