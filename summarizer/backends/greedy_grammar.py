@@ -4,9 +4,10 @@ llama-cpp-python runs the grammar over all 151,936 candidate tokens before every
 samples: about 27 ms a token here, on top of about 75 ms of model work (measured by
 bench/bench_grammar.py). Greedy decoding needs far less. If the grammar allows the model's
 top token, that token is also the top allowed one, so the grammar checks that one token,
-and only when it refuses is it run over every candidate. llama.cpp's common sampler does the
-same for its examples and server (common/sampling.h). The answer is token for token the one llama-cpp-python's chain
-gives: same grammar, same greedy pick, the first of equal logits.
+and only when it refuses is it run over every candidate. llama.cpp's common sampler does
+the same for its examples and server (common/sampling.h). The answer is token for token
+the one llama-cpp-python's chain gives: same grammar, same greedy pick, the first of
+equal logits.
 
 Only greedy sampling without penalties or logit processors takes this path (the requests
 this package sends); anything else keeps llama-cpp-python's chain.
