@@ -112,10 +112,12 @@ def _check_settings(out: Path, settings: dict[str, Any]) -> None:
         return
     try:
         earlier = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(earlier, dict):
+            raise ValueError(path)
         # a setting the run did not record (an older run.json) is not checked
         changed = [k for k, v in settings.items() if k in earlier and earlier[k] != v]
         shown = [f"{k} {earlier[k]} (now {settings[k]})" for k in changed]
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError):
         raise UsageError(f"{path} is damaged, so the run's settings are unknown; start afresh with another --out") from None
     if changed:
         flags = " and ".join(_SETTING_FLAGS.get(k, k) for k in changed)

@@ -236,6 +236,17 @@ def test_resume_refuses_a_run_made_with_other_settings(extra, needle, suite, end
     assert len(endpoint.requests) == served
 
 
+@pytest.mark.parametrize("text", ["[]", '"model"', "{not json", ""], ids=["list", "string", "not-json", "empty"])
+def test_resume_refuses_a_damaged_run_json(text, suite, endpoint, tmp_path, capsys):
+    out = tmp_path / "o"
+    run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--cases", "00_*"], capsys)
+    (out / "run.json").write_text(text)
+    served = len(endpoint.requests)
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--resume"], capsys)
+    assert code == 2 and "run.json is damaged" in err and err.count("\n") == 1, err
+    assert len(endpoint.requests) == served
+
+
 def test_resume_refuses_another_suite_directory(suite, endpoint, tmp_path, capsys):
     out = tmp_path / "o"
     run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--cases", "00_*"], capsys)
