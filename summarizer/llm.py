@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from .backends import Backend
 from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError, not_a_completion
-from .limits import MAX_REASKS
+from .limits import MAX_REASKS, whole_in
 from .recording import Player, Recorder
 from .redact import redact_library_logs
 from .transport import RetryPolicy, call_with_retries
@@ -44,7 +44,7 @@ class LLMSettings:
     sleep: Callable[[float], None] = time.sleep  # how transport retries wait; tests pass a recorder
 
     def __post_init__(self) -> None:
-        if not isinstance(self.reasks, int) or isinstance(self.reasks, bool) or not 0 <= self.reasks <= MAX_REASKS:
+        if not whole_in(self.reasks, 0, MAX_REASKS):
             raise UsageError(f"LLMSettings(reasks={self.reasks!r}): give a whole number from 0 to {MAX_REASKS}")
         if not isinstance(self.transport, RetryPolicy):
             raise UsageError(f"LLMSettings(transport={self.transport!r}): give a RetryPolicy")

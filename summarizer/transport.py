@@ -15,7 +15,7 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from .errors import ModelError, RetriesExhausted, UsageError
-from .limits import MAX_ATTEMPTS
+from .limits import MAX_ATTEMPTS, whole_in
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ class RetryPolicy:
     max_retry_after: float = 60.0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.attempts, int) or isinstance(self.attempts, bool) or not 0 <= self.attempts <= MAX_ATTEMPTS:
+        if not whole_in(self.attempts, 0, MAX_ATTEMPTS):
             raise UsageError(f"RetryPolicy(attempts={self.attempts!r}): give a whole number from 0 to {MAX_ATTEMPTS} "
                              "(0 and 1 both mean one try)")
 
