@@ -57,22 +57,20 @@ class GreedyGrammarSampler:
 
     def _best_allowed(self, logits: np.ndarray) -> int | None:
         self.full_passes += 1
-        if self._all is None:
+        if self._all is None:  # candidate i is token i: the grammar only sets refused logits to -inf
             dtype = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)], align=True)
             assert dtype.itemsize == ctypes.sizeof(self._lib.llama_token_data)
             self._all = np.zeros(self._n_vocab, dtype=dtype)
+            self._all["id"] = np.arange(self._n_vocab, dtype=np.int32)
         candidates = self._all
-        candidates["id"] = np.arange(self._n_vocab, dtype=np.int32)
         candidates["logit"] = logits
-        candidates["p"] = 0.0
         array = self._lib.llama_token_data_array(
             data=candidates.ctypes.data_as(self._lib.llama_token_data_p),
             size=self._n_vocab, selected=-1, sorted=False,
         )
         self._lib.llama_sampler_apply(self._grammar, ctypes.byref(array))
-        # the grammar keeps the array's order (it only sets refused logits to -inf)
         best = int(np.argmax(candidates["logit"]))
-        return None if candidates["logit"][best] == -np.inf else int(candidates["id"][best])
+        return None if candidates["logit"][best] == -np.inf else best
 
     def sample(self, ctx: Any, idx: int = -1) -> int:
         self.samples += 1
