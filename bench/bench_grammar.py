@@ -33,11 +33,11 @@ MODES = ("full", "greedy check", "none")
 def _request() -> tuple[list[dict[str, str]], dict]:
     from summarizer.api import Summarizer
     from summarizer.articles import read_article
-    from summarizer.drafts import TASKS
+    from summarizer.drafts import ANSWERS
     from summarizer.pipeline import TASK_ORDER
 
     messages = Summarizer().render(read_article(SEED))[TASK_ORDER.index("overview")]
-    return messages, {"type": "json_object", "schema": TASKS["overview"].model_json_schema()}
+    return messages, {"type": "json_object", "schema": ANSWERS["overview"].model_json_schema()}
 
 
 def main() -> int:

@@ -7,19 +7,49 @@ dates. Field descriptions are what the model reads.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import passages
 from .schema import Kind
+
+# Stopping bounds on the overview, for the grammar only (see `OverviewDraft`). Code keeps
+# passages.KEY_ISSUES of the model's points and a summary of at most MAX_SUMMARY_WORDS
+# (70) words; 600 characters hold 70 words of up to 7.5 characters each, space included.
+SUMMARY_CHARS = 600
 
 
 class IssueDraft(BaseModel):
     issue: str = Field(description="One plain sentence naming one main topic or claim of the article.")
 
 
-class OverviewDraft(BaseModel):
+class OverviewFields(BaseModel):
+    model_config = ConfigDict(title="OverviewDraft")
+
     title: str = Field(description="A short headline.")
     summary: str = Field(description="Two or three sentences: what happened and why it matters.")
     key_issues: list[IssueDraft] = Field(min_length=3, max_length=6, description="3 to 5 main topics or claims, each a different one.")
+
+
+def _bound(schema: dict[str, Any]) -> None:
+    schema["properties"]["summary"]["maxLength"] = SUMMARY_CHARS
+    schema["properties"]["key_issues"]["maxItems"] = passages.KEY_ISSUES
+
+
+# What the model may write for an overview: OverviewFields with stopping bounds (comments,
+# not a docstring: a docstring would go into the schema sent to the endpoint).
+#
+# The model sometimes copies the article into the summary (2,145 characters on one
+# evals/news article, about 330 tokens past what code keeps) and names points that code
+# does not use. llama.cpp's grammar ends the summary at SUMMARY_CHARS and the list at
+# passages.KEY_ISSUES items, so those tokens are never written.
+#
+# The prompt still shows OverviewFields' schema: the bounds say when to stop, not what to
+# write, and answers stay token for token the same up to them. Validation is OverviewFields':
+# an endpoint that ignores the bounds still gives a valid answer.
+class OverviewDraft(OverviewFields):
+    model_config = ConfigDict(title="OverviewDraft", json_schema_extra=_bound)
 
 
 class ParticipantDraft(BaseModel):
@@ -43,8 +73,11 @@ class UpcomingDraft(BaseModel):
     upcoming: list[EventDraft] = Field(description="Events still to come after the publication date.")
 
 
+# What the prompt shows for each task.
 TASKS: dict[str, type[BaseModel]] = {
-    "overview": OverviewDraft,
+    "overview": OverviewFields,
     "participants": ParticipantsDraft,
     "upcoming": UpcomingDraft,
 }
+# What each task's answer is constrained to and validated as.
+ANSWERS: dict[str, type[BaseModel]] = {**TASKS, "overview": OverviewDraft}

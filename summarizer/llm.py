@@ -107,7 +107,12 @@ class LLM:
             usage.add(0, 0)
         return completion
 
-    def extract(
+    def extract(self, messages: list[dict[str, str]], response_model: type[M], **options: Any) -> M:
+        """Ask for ``response_model``; re-ask on validation errors; add token counts to
+        ``usage``. Options as `extract_with_text`: max_tokens, usage, context."""
+        return self.extract_with_text(messages, response_model, **options)[0]
+
+    def extract_with_text(
         self,
         messages: list[dict[str, str]],
         response_model: type[M],
@@ -115,13 +120,24 @@ class LLM:
         max_tokens: int,
         usage: Usage,
         context: dict[str, Any] | None = None,
-    ) -> M:
-        """Ask for ``response_model``; re-ask on validation errors; add token counts to ``usage``."""
+    ) -> tuple[M, str | None]:
+        """`extract`, and the text of the answer that passed, as the model wrote it.
+
+        A follow-up that quotes the answer back should quote this text: a local model's
+        context then still holds it (llama.cpp reuses a matching prefix), where the
+        validated object dumped again would differ in spacing and be read anew.
+        """
         if self.player is None:
             self.backend.check_fits(messages, max_tokens)
-        create = instructor.patch(create=lambda **req: self._send(usage, req), mode=instructor.Mode.JSON_SCHEMA)
+        answers: list[ChatCompletion] = []
+
+        def send(**request: Any) -> ChatCompletion:
+            answers.append(completion := self._send(usage, request))
+            return completion
+
+        create = instructor.patch(create=send, mode=instructor.Mode.JSON_SCHEMA)
         try:
-            return create(
+            value = create(
                 response_model=response_model,
                 messages=messages,
                 model=self.backend.model,
@@ -139,6 +155,7 @@ class LLM:
                 "the article may be too long for a complete summary",
                 attempts=usage.requests, usage=usage, last_output=_content(exc.last_completion), truncated=True,
             ) from None
+        return value, _content(answers[-1]) if answers else None
 
     def _translate(self, exc: InstructorRetryException, usage: Usage) -> SummarizerError:
         cause = exc.__cause__

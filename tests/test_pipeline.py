@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 
 import pytest
 
-from summarizer import pipeline
+from summarizer import drafts, passages, pipeline
 from summarizer.articles import Article
 from summarizer.errors import RetriesExhausted, Usage
 from summarizer.llm import LLM, LLMSettings
@@ -166,6 +167,37 @@ def test_unknown_participant_is_reasked_then_fixed(fake_model):
     (reasked,) = ctx.diagnostics["reasked"]
     assert reasked["field"] == "participants" and reasked["items"][0]["item"]["name"] == "Vladimir Putin"
     assert "dropped" not in ctx.diagnostics
+
+
+def test_reask_quotes_the_answer_as_the_model_wrote_it(fake_model):
+    # a local model still holds this text in its context; a re-dump would be read anew
+    written = json.dumps(with_items(PARTICIPANTS, "participants", PUTIN), indent=1)
+    fake_model.enqueue(written, PARTICIPANTS, UPCOMING, OVERVIEW)
+    run(fake_model)
+    _, reask = fake_model.requests_for("ParticipantsDraft")
+    assert reask["messages"][2] == {"role": "assistant", "content": written}
+
+
+def test_overview_answer_is_bounded_where_the_prompt_is_not(fake_model):
+    fake_model.enqueue(PARTICIPANTS, UPCOMING, OVERVIEW)
+    run(fake_model)
+    (request,) = fake_model.requests_for("OverviewDraft")
+    bounded = request["response_format"]["json_schema"]["schema"]["properties"]
+    assert bounded["summary"]["maxLength"] == drafts.SUMMARY_CHARS
+    assert bounded["key_issues"]["maxItems"] == passages.KEY_ISSUES
+    shown = json.loads(request["messages"][0]["content"].split("overview: ", 1)[1].splitlines()[0])["properties"]
+    assert "maxLength" not in shown["summary"] and shown["key_issues"]["maxItems"] == 6
+
+
+def test_overview_past_the_bounds_is_still_valid():
+    # an endpoint that does not constrain decoding may run past them: nothing fails
+    answer = {**OVERVIEW, "summary": "word " * 400, "key_issues": [{"issue": f"Point {i}."} for i in range(6)]}
+    assert len(drafts.OverviewDraft.model_validate(answer).key_issues) == 6
+
+
+def test_summary_bound_holds_what_code_keeps():
+    # the longest summary code keeps: MAX_SUMMARY_WORDS words of 7 letters and a space each
+    assert len(" ".join(["abcdefg"] * passages.MAX_SUMMARY_WORDS)) <= drafts.SUMMARY_CHARS
 
 
 @pytest.mark.parametrize(
