@@ -14,9 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import passages
 from .schema import Kind
 
-# Stopping bounds on the overview, for the grammar only (see `OverviewDraft`). Code keeps
-# passages.KEY_ISSUES of the model's points and a summary of at most MAX_SUMMARY_WORDS
-# (70) words; 600 characters hold 70 words of up to 7.5 characters each, space included.
+# Stopping bounds on the overview, for the grammar only (see `OverviewDraft`). Code keeps a
+# summary of at most MAX_SUMMARY_WORDS (70) words in whole sentences: 600 characters hold
+# 70 words averaging up to 7.5 letters and a space. A longer first sentence is cut at the
+# bound (passages.tidy_summary marks it). Code keeps passages.KEY_ISSUES passages, for the
+# model's first points.
 SUMMARY_CHARS = 600
 
 
@@ -41,9 +43,11 @@ def _bound(schema: dict[str, Any]) -> None:
 # not a docstring: a docstring would go into the schema sent to the endpoint).
 #
 # The model sometimes copies the article into the summary (2,145 characters on one
-# evals/news article, about 330 tokens past what code keeps) and names points that code
-# does not use. llama.cpp's grammar ends the summary at SUMMARY_CHARS and the list at
-# passages.KEY_ISSUES items, so those tokens are never written.
+# evals/news article, about 330 tokens past what code keeps) and writes 5 or 6 points.
+# llama.cpp's grammar ends the summary at SUMMARY_CHARS and the list at passages.KEY_ISSUES
+# items, so those tokens are never written. A 5th or 6th point could still give a passage
+# when the first four name fewer than four (passages.key_passages); now a passage of the
+# article's own stands in: on evals/news once (Xinhua), at the same key issues F1.
 #
 # The prompt still shows OverviewFields' schema: the bounds say when to stop, not what to
 # write, and answers stay token for token the same up to them. Validation is OverviewFields':

@@ -107,10 +107,10 @@ class LLM:
             usage.add(0, 0)
         return completion
 
-    def extract(self, messages: list[dict[str, str]], response_model: type[M], **options: Any) -> M:
-        """Ask for ``response_model``; re-ask on validation errors; add token counts to
-        ``usage``. Options as `extract_with_text`: max_tokens, usage, context."""
-        return self.extract_with_text(messages, response_model, **options)[0]
+    def extract(self, messages: list[dict[str, str]], response_model: type[M], *, max_tokens: int, usage: Usage,
+                context: dict[str, Any] | None = None) -> M:
+        """Ask for ``response_model``; re-ask on validation errors; add token counts to ``usage``."""
+        return self.extract_with_text(messages, response_model, max_tokens=max_tokens, usage=usage, context=context)[0]
 
     def extract_with_text(
         self,
@@ -124,8 +124,10 @@ class LLM:
         """`extract`, and the text of the answer that passed, as the model wrote it.
 
         A follow-up that quotes the answer back should quote this text: a local model's
-        context then still holds it (llama.cpp reuses a matching prefix), where the
-        validated object dumped again would differ in spacing and be read anew.
+        context then usually still holds it (llama.cpp reuses a matching prefix), where the
+        validated object dumped again would differ in spacing and be read anew. Not after
+        one of instructor's validation re-asks, or when the answer was stopped early
+        (repeats.py) and closed by code: then only the prompt's part is reused.
         """
         if self.player is None:
             self.backend.check_fits(messages, max_tokens)

@@ -123,12 +123,17 @@ def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int,
     return added
 
 
-def tidy_summary(summary: str, max_words: int = MAX_SUMMARY_WORDS, max_sentences: int = MAX_SUMMARY_SENTENCES) -> str:
+def tidy_summary(
+    summary: str, max_words: int = MAX_SUMMARY_WORDS, max_sentences: int = MAX_SUMMARY_SENTENCES, cut: bool = False
+) -> str:
     """Complete sentences, each once, at most ``max_sentences`` and ``max_words`` (the first
-    sentence always)."""
+    sentence always). ``cut``: the answer was stopped at a length bound, maybe mid-word; if
+    its first sentence is all there is and unfinished, it ends at its last whole word, "…"."""
     pieces = list(grounding.sentences(summary.strip()))
     if len(pieces) > 1 and not pieces[-1].endswith(_ENDS):
         pieces.pop()  # cut off mid-sentence
+    elif cut and len(pieces) == 1 and not pieces[0].endswith(_ENDS) and " " in pieces[0]:
+        pieces[0] = pieces[0].rsplit(" ", 1)[0].rstrip(" ,;:-\u2014") + "\u2026"
     kept: list[str] = []
     words = 0
     for piece in _distinct(pieces, SAME_SENTENCE):

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import dates, events, grounding, isodates, passages
 from .articles import Article
-from .drafts import ANSWERS, TASKS, ParticipantsDraft, UpcomingDraft
+from .drafts import ANSWERS, SUMMARY_CHARS, TASKS, ParticipantsDraft, UpcomingDraft
 from .errors import RetriesExhausted, Usage
 from .llm import LLM, schema_json
 from .prompts import Prompts
@@ -92,17 +92,18 @@ def render_plain(prompts: Prompts, article: Article) -> list[dict[str, str]]:
 
 
 class Answer(NamedTuple):
-    draft: Any
+    draft: BaseModel
     text: str | None
 
 
 def _ask(ctx: Context, task: str, feedback: list[str] | None = None, previous: Answer | None = None) -> Answer:
     """One task's answer, and its text as the model wrote it (None for a salvaged one).
 
-    A re-ask quotes the previous answer as that text, so a local model's context still
-    holds the conversation up to the new question and reads only the question (llama.cpp
-    reuses the matching prefix); the answer dumped again would be read anew: 70-540 tokens,
-    2-17 s, per re-ask on evals/news.
+    A re-ask quotes the previous answer as that text, so a local model's context usually
+    still holds the conversation up to the new question and reads only the question
+    (llama.cpp reuses the matching prefix; see LLM.extract_with_text for when it does not);
+    the answer dumped again would be read anew: 70-540 tokens, 2-17 s, per re-ask on
+    evals/news. A salvaged answer is quoted as the items kept from it.
     """
     messages = render_focused(ctx.prompts, ctx.article, task)
     if feedback and previous is not None:
@@ -308,7 +309,7 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     issues = [KeyIssue(issue=p.text, evidence=p.text) for p in told]
     if added := [p.text for p in told if p.added]:
         ctx.note("key_issues_added", passages=added)
-    summary = passages.tidy_summary(draft.summary)
+    summary = passages.tidy_summary(draft.summary, cut=len(draft.summary) >= SUMMARY_CHARS)
     if summary != draft.summary.strip():
         ctx.note("summary_tidied", words_before=len(draft.summary.split()), words_after=len(summary.split()))
     ctx.note("key_points", points=points)

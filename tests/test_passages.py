@@ -72,6 +72,19 @@ def test_tidy_summary(summary, expected):
     assert tidy_summary(summary) == expected
 
 
+@pytest.mark.parametrize(("summary", "expected"), [
+    # stopped at the bound mid-word, one sentence: back to the last whole word, marked
+    ("Oil fell sharply on oversupply conc", "Oil fell sharply on oversupply\u2026"),
+    ("Oil fell sharply, as tra", "Oil fell sharply, as\u2026"),
+    # a whole sentence before the cut: the fragment goes, nothing is marked
+    ("Oil fell sharply. Kim warned he was not optimis", "Oil fell sharply."),
+    # the bound fell just after a sentence's end
+    ("Oil fell sharply.", "Oil fell sharply."),
+])
+def test_tidy_summary_of_an_answer_stopped_at_the_bound(summary, expected):
+    assert tidy_summary(summary, cut=True) == expected
+
+
 def test_a_runaway_summary_is_cut_at_a_sentence_end():
     sentences = [  # 10 words each
         "Oil prices fell sharply on Tuesday on fears of oversupply.",

@@ -466,6 +466,34 @@ def test_a_cut_off_list_keeps_its_complete_items(stub):
     assert ctx.diagnostics["salvaged"][0]["kept"] == 1
 
 
+def test_a_salvaged_answer_is_quoted_as_its_items_when_reasked(stub):
+    """A cut-off answer has no text worth quoting: the re-ask quotes the items kept from it."""
+    from summarizer.backends.openai_compat import OpenAIBackend
+
+    truncated = json.dumps({"upcoming": [BAD_WHEN]})[:-2] + ', {"event": "Astana talks on and on'
+    stub.enqueue(PARTICIPANTS)
+    stub.enqueue(truncated, finish_reason="length")
+    stub.enqueue({"upcoming": []})
+    stub.enqueue(OVERVIEW)
+    backend = OpenAIBackend("openai", "test-model", base_url=stub.base_url, api_key="sk-test")
+    backend.concurrent = False
+    settings = LLMSettings(transport=RetryPolicy(attempts=1), reasks=0)
+    ctx = Context(llm=LLM(backend, settings), prompts=Prompts(), article=Article(ARTICLE, PUBLISHED))
+    focused(ctx)
+    reask = stub.requests[2].messages
+    assert reask[2] == {"role": "assistant", "content": pipeline.UpcomingDraft(upcoming=[BAD_WHEN]).model_dump_json()}
+    assert "next Friday" in reask[3]["content"]
+
+
+def test_a_summary_stopped_at_the_bound_ends_at_a_whole_word(fake_model):
+    stopped = ("Lavrov and de Mistura " * 40)[: drafts.SUMMARY_CHARS - 3] + "Mis"  # one sentence, cut mid-word
+    fake_model.enqueue(PARTICIPANTS, UPCOMING, {**OVERVIEW, "summary": stopped})
+    summary, ctx = run(fake_model)
+    assert summary.summary == stopped.rsplit(" ", 1)[0] + "\u2026"
+    assert stopped.endswith(" LavMis")  # the part word that goes
+    assert ctx.diagnostics["summary_tidied"]
+
+
 def test_a_cut_off_overview_is_an_error_not_a_guess(stub):
     from summarizer.backends.openai_compat import OpenAIBackend
     from summarizer.errors import RetriesExhausted
