@@ -2,6 +2,7 @@
 
 1  `summarizer eval evals/news --replay evals/recordings` end to end as a subprocess (target < 2 s).
    Without evals/recordings, the suite is first recorded against a local stub and that is replayed.
+   Also times a fresh interpreter importing what eval needs, and its heaviest libraries.
 2  A 40-case suite (the evals/news cases copied 5 times) against a stub endpoint that answers
    every request after 200 ms, with --concurrency 8. The focused pipeline sends a case's three
    requests at once, so the ideal is 40 / 8 x 0.2 s = 1 s; target: measured / ideal <= 1.25.
@@ -118,6 +119,34 @@ def replay_bench(tmp: Path, repeat: int) -> dict[str, Any]:
             "runs": runs, "median_s": statistics.median(walls), "min_s": min(walls), "first_s": walls[0]}
 
 
+# What `summarizer eval --replay` imports, and the libraries that weigh most in it.
+IMPORTS = {
+    "what eval imports": "summarizer.cli, summarizer.api, summarizer.evaluate",
+    "openai": "openai",
+    "rouge_score (imports nltk, which imports scipy.stats)": "rouge_score.rouge_scorer",
+    "scipy.optimize": "scipy.optimize",
+}
+
+
+def import_costs(repeat: int) -> dict[str, float]:
+    """Median wall time for a fresh interpreter to import each of IMPORTS, less a bare start.
+
+    The part of the replay's time no code of the tool can save while it uses these
+    libraries: each is imported alone, so the libraries' times overlap the first row's.
+    """
+    def median_wall(code: str) -> float:
+        walls = []
+        for _ in range(repeat):
+            done = run_timed([sys.executable, "-c", code])
+            done.check(f"python -c {code!r}")
+            walls.append(done.wall_s)
+        return statistics.median(walls)
+
+    start = median_wall("pass")
+    return {"interpreter start": start,
+            **{label: max(0.0, median_wall(f"import {modules}") - start) for label, modules in IMPORTS.items()}}
+
+
 def max_in_flight(arrivals: list[float], finishes: list[float]) -> int:
     events = sorted([(t, 1) for t in arrivals] + [(t, -1) for t in finishes])
     level = peak = 0
@@ -178,6 +207,7 @@ def main() -> int:
         tmp = Path(tmp_name)
         print("1: replay + scoring of evals/news ...", flush=True)
         replay = replay_bench(tmp, max(1, args.repeat))
+        replay["imports_s"] = import_costs(max(1, args.repeat))
         print(f"2: {args.cases} cases against a {args.delay * 1000:.0f} ms stub, --concurrency {args.concurrency} ...",
               flush=True)
         conc = concurrency_bench(tmp, args.cases, args.concurrency, args.delay)
@@ -192,6 +222,11 @@ def main() -> int:
     ], ["", "wall s", "cases", "errors", "peak GB", "CPU s"]))
     print(f"replay median {replay['median_s']:.2f} s (target < {TARGET_REPLAY_S} s: "
           f"{verdict(replay['median_s'], TARGET_REPLAY_S)}), min {replay['min_s']:.2f} s")
+    imports = replay["imports_s"]
+    print(table([[label, f"{seconds:.2f}"] for label, seconds in imports.items()], ["fresh interpreter", "s"]))
+    print(f"of the replay's median {replay['median_s']:.2f} s, {imports['interpreter start']:.2f} s is Python starting and "
+          f"{imports['what eval imports']:.2f} s importing; the rest, {replay['median_s'] - imports['interpreter start'] - imports['what eval imports']:.2f} s, "
+          "is replaying, scoring and writing the reports")
     for r in replay["runs"][:1]:
         for e in r["errors"][:5]:
             print(f"  error: {e}")
