@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans(
     {
@@ -22,6 +23,12 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=64)
+def _folded(article: str) -> str:
+    """The article as quotes are looked up in; an article is searched for many quotes."""
+    return normalize(article).casefold()
+
+
 def quote_found(quote: str, article: str) -> bool:
     """True when ``quote`` occurs in ``article`` after normalization (case-insensitive).
 
@@ -31,7 +38,7 @@ def quote_found(quote: str, article: str) -> bool:
     needle = normalize(quote).strip(" \"'").rstrip(".").rstrip("…").strip().casefold()
     if not needle:
         return False
-    haystack = normalize(article).casefold()
+    haystack = _folded(article)
     if needle not in haystack:
         return False
     # whole words only: "UN" is not found in "June"

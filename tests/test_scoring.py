@@ -319,6 +319,21 @@ def test_summary_rouge():
     assert summary_rouge("Lavrov hold meetings", "Lavrov holds talks")["rouge1"] == pytest.approx(H)
 
 
+def test_summary_rouge_is_rouge_scores_own_stemmed_rouge():
+    """The memoized stemmer changes speed only: scores equal rouge-score's use_stemmer=True."""
+    from rouge_score import rouge_scorer
+
+    reference = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    pairs = [
+        ("Ministers were meeting and negotiating; talks generalized quickly.", "The minister meets to negotiate general talks."),
+        ("Oil prices fell sharply on oversupply worries.", "Oil fell sharply as supplies rose and worries grew."),
+        (" ".join(["relational conditional hopefulness"] * 3), "relate condition hopeful"),
+    ]
+    for prediction, gold in pairs * 2:  # the second time from the cache
+        expected = {t: s.fmeasure for t, s in reference.score(gold, prediction).items()}
+        assert summary_rouge(prediction, gold) == pytest.approx(expected)
+
+
 def _summary(evidence: list[str]) -> ArticleSummary:
     return ArticleSummary(
         title="t", summary="s",

@@ -34,19 +34,38 @@ STOPWORDS = frozenset(
 SUMMARY_TYPES = ("rouge1", "rouge2", "rougeL")
 
 
-class ContentTokenizer:
-    """rouge-score tokenization + Porter stemming, stopwords removed."""
+class _MemoStemmer:
+    """nltk's Porter stemmer, each word stemmed once: scoring compares the same words again
+    and again, and stemming was three fifths of the time to score a case."""
 
     def __init__(self) -> None:
-        self._stemmer = porter.PorterStemmer()
+        self.stem = lru_cache(maxsize=1 << 16)(porter.PorterStemmer().stem)
+
+
+_STEMMER = _MemoStemmer()
+
+
+class StemmingTokenizer:
+    """rouge-score's default tokenizer with Porter stemming (what ``use_stemmer=True`` builds),
+    over the one memoized stemmer."""
+
+    def __init__(self) -> None:
+        self._stemmer = _STEMMER
 
     def tokenize(self, text: str) -> list[str]:
-        return [t for t in tokenize.tokenize(text, self._stemmer) if t not in STOPWORDS]
+        return tokenize.tokenize(text, self._stemmer)
+
+
+class ContentTokenizer(StemmingTokenizer):
+    """rouge-score tokenization + Porter stemming, stopwords removed."""
+
+    def tokenize(self, text: str) -> list[str]:
+        return [t for t in super().tokenize(text) if t not in STOPWORDS]
 
 
 _TOKENIZER = ContentTokenizer()
 _CONTENT_R1 = rouge_scorer.RougeScorer(["rouge1"], tokenizer=_TOKENIZER)
-_SUMMARY = rouge_scorer.RougeScorer(list(SUMMARY_TYPES), use_stemmer=True)
+_SUMMARY = rouge_scorer.RougeScorer(list(SUMMARY_TYPES), tokenizer=StemmingTokenizer())
 
 
 @lru_cache(maxsize=8192)
