@@ -18,8 +18,13 @@ from .schema import Kind
 # summary of at most MAX_SUMMARY_WORDS (70) words in whole sentences: 600 characters hold
 # 70 words averaging up to 7.5 letters and a space. A longer first sentence is cut at the
 # bound (passages.tidy_summary marks it). Code keeps passages.KEY_ISSUES passages, for the
-# model's first points.
+# model's first points. A title or a point runs to at most the other two bounds (the longest
+# on evals/news: 103 and 284 characters), so a run-on string cannot take the whole answer to
+# max_tokens (pipeline.MAX_TOKENS, 700): all four strings together are under 2,500
+# characters, about 600 tokens of English.
 SUMMARY_CHARS = 600
+TITLE_CHARS = 200
+ISSUE_CHARS = 400
 
 
 class IssueDraft(BaseModel):
@@ -34,18 +39,14 @@ class OverviewFields(BaseModel):
     key_issues: list[IssueDraft] = Field(min_length=3, max_length=6, description="3 to 5 main topics or claims, each a different one.")
 
 
-def _bound(schema: dict[str, Any]) -> None:
-    schema["properties"]["summary"]["maxLength"] = SUMMARY_CHARS
-    schema["properties"]["key_issues"]["maxItems"] = passages.KEY_ISSUES
-
-
 # What the model may write for an overview: OverviewFields with stopping bounds (comments,
 # not a docstring: a docstring would go into the schema sent to the endpoint).
 #
 # The model sometimes copies the article into the summary (2,145 characters on one
 # evals/news article, about 330 tokens past what code keeps) and writes 5 or 6 points.
 # llama.cpp's grammar ends the summary at SUMMARY_CHARS and the list at passages.KEY_ISSUES
-# items, so those tokens are never written. A 5th or 6th point could still give a passage
+# items, so those tokens are never written; the title and each point end at TITLE_CHARS
+# and ISSUE_CHARS, so one run-on string cannot lose the whole overview. A 5th or 6th point could still give a passage
 # when the first four name fewer than four (passages.key_passages); now a passage of the
 # article's own stands in: on evals/news once (Xinhua), at the same key issues F1.
 #
@@ -53,7 +54,15 @@ def _bound(schema: dict[str, Any]) -> None:
 # write, and answers stay token for token the same up to them. Validation is OverviewFields':
 # an endpoint that ignores the bounds still gives a valid answer.
 class OverviewDraft(OverviewFields):
-    model_config = ConfigDict(title="OverviewDraft", json_schema_extra=_bound)
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super().model_json_schema(*args, **kwargs)
+        fields = schema["properties"]
+        fields["title"]["maxLength"] = TITLE_CHARS
+        fields["summary"]["maxLength"] = SUMMARY_CHARS
+        fields["key_issues"]["maxItems"] = passages.KEY_ISSUES
+        schema["$defs"]["IssueDraft"]["properties"]["issue"]["maxLength"] = ISSUE_CHARS
+        return schema
 
 
 class ParticipantDraft(BaseModel):

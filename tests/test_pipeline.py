@@ -182,16 +182,26 @@ def test_overview_answer_is_bounded_where_the_prompt_is_not(fake_model):
     fake_model.enqueue(PARTICIPANTS, UPCOMING, OVERVIEW)
     run(fake_model)
     (request,) = fake_model.requests_for("OverviewDraft")
-    bounded = request["response_format"]["json_schema"]["schema"]["properties"]
+    schema = request["response_format"]["json_schema"]["schema"]
+    bounded = schema["properties"]
+    assert bounded["title"]["maxLength"] == drafts.TITLE_CHARS
     assert bounded["summary"]["maxLength"] == drafts.SUMMARY_CHARS
     assert bounded["key_issues"]["maxItems"] == passages.KEY_ISSUES
-    shown = json.loads(request["messages"][0]["content"].split("overview: ", 1)[1].splitlines()[0])["properties"]
-    assert "maxLength" not in shown["summary"] and shown["key_issues"]["maxItems"] == 6
+    assert schema["$defs"]["IssueDraft"]["properties"]["issue"]["maxLength"] == drafts.ISSUE_CHARS
+    shown = json.loads(request["messages"][0]["content"].split("overview: ", 1)[1].splitlines()[0])
+    assert "maxLength" not in json.dumps(shown) and shown["properties"]["key_issues"]["maxItems"] == 6
+
+
+def test_overview_bounds_leave_room_in_max_tokens():
+    # every string at its bound, at a pessimistic 4 characters a token, still fits
+    longest = drafts.TITLE_CHARS + drafts.SUMMARY_CHARS + passages.KEY_ISSUES * drafts.ISSUE_CHARS
+    assert longest / 4 < pipeline.MAX_TOKENS["overview"]
 
 
 def test_overview_past_the_bounds_is_still_valid():
     # an endpoint that does not constrain decoding may run past them: nothing fails
-    answer = {**OVERVIEW, "summary": "word " * 400, "key_issues": [{"issue": f"Point {i}."} for i in range(6)]}
+    answer = {**OVERVIEW, "title": "word " * 100, "summary": "word " * 400,
+              "key_issues": [{"issue": "word " * 100 + f"{i}."} for i in range(6)]}
     assert len(drafts.OverviewDraft.model_validate(answer).key_issues) == 6
 
 
