@@ -310,6 +310,22 @@ def _json_grammar(schema: dict) -> str:
 
 
 HAIKU = "<|im_start|>user\nWrite a short haiku about the sea.<|im_end|>\n<|im_start|>assistant\n"
+BOUNDED = {"type": "object", "properties": {"poem": {"type": "string", "maxLength": 12}}, "required": ["poem"]}
+
+
+@pytest.mark.slow
+def test_a_length_bound_ends_the_answer_early(gguf):
+    backend = LocalBackend(gguf, n_ctx=512)
+    request = {
+        "messages": [{"role": "user", "content": "Write a long poem about the sea."}],
+        "max_tokens": 60, "temperature": 0.0, "seed": 0,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "Poem", "schema": BOUNDED}},
+    }
+    response = backend.send(request)
+    poem = json.loads(response["choices"][0]["message"]["content"])["poem"]
+    assert 0 < len(poem) <= 12
+    assert response["choices"][0]["finish_reason"] == "stop"
+    assert response["usage"]["completion_tokens"] < 20  # stopped by the bound, not by max_tokens
 
 
 @pytest.mark.slow
@@ -322,6 +338,8 @@ HAIKU = "<|im_start|>user\nWrite a short haiku about the sea.<|im_end|>\n<|im_st
         # inside a free string the model's own words mostly pass the check
         pytest.param(lambda: _json_grammar({"type": "object", "properties": {"poem": {"type": "string"}},
                                             "required": ["poem"]}), id="free-string-schema"),
+        # a length bound (drafts.OverviewDraft): the grammar ends the string the model would go on with
+        pytest.param(lambda: _json_grammar(BOUNDED), id="bounded-string-schema"),
     ],
 )
 def test_greedy_grammar_writes_what_llama_cpp_pythons_chain_writes(gguf, monkeypatch, grammar):
