@@ -123,6 +123,15 @@ def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int,
     return added
 
 
+def at_last_word(text: str) -> str:
+    """``text``, stopped at a length bound maybe mid-word, ended at its last whole word with
+    "…" (unchanged if it is a single word)."""
+    text = text.strip()
+    if " " not in text:
+        return text
+    return text.rsplit(" ", 1)[0].rstrip(" ,;:-\u2014") + "\u2026"
+
+
 def tidy_summary(
     summary: str, max_words: int = MAX_SUMMARY_WORDS, max_sentences: int = MAX_SUMMARY_SENTENCES, cut: bool = False
 ) -> str:
@@ -132,8 +141,8 @@ def tidy_summary(
     pieces = list(grounding.sentences(summary.strip()))
     if len(pieces) > 1 and not pieces[-1].endswith(_ENDS):
         pieces.pop()  # cut off mid-sentence
-    elif cut and len(pieces) == 1 and not pieces[0].endswith(_ENDS) and " " in pieces[0]:
-        pieces[0] = pieces[0].rsplit(" ", 1)[0].rstrip(" ,;:-\u2014") + "\u2026"
+    elif cut and len(pieces) == 1 and not pieces[0].endswith(_ENDS):
+        pieces[0] = at_last_word(pieces[0])
     kept: list[str] = []
     words = 0
     for piece in _distinct(pieces, SAME_SENTENCE):

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import dates, events, grounding, isodates, passages
 from .articles import Article
-from .drafts import ANSWERS, SUMMARY_CHARS, TASKS, ParticipantsDraft, UpcomingDraft
+from .drafts import ANSWERS, SUMMARY_CHARS, TASKS, TITLE_CHARS, ParticipantsDraft, UpcomingDraft
 from .errors import RetriesExhausted, Usage
 from .llm import LLM, schema_json
 from .prompts import Prompts
@@ -313,7 +313,11 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     if summary != draft.summary.strip():
         ctx.note("summary_tidied", words_before=len(draft.summary.split()), words_after=len(summary.split()))
     ctx.note("key_points", points=points)
-    return draft.title, summary, issues
+    title = draft.title
+    if len(title) >= TITLE_CHARS:
+        title = passages.at_last_word(title)
+        ctx.note("title_cut", title_before=draft.title)
+    return title, summary, issues
 
 
 def focused(ctx: Context) -> ArticleSummary:

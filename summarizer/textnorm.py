@@ -23,9 +23,10 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _folded(article: str) -> str:
-    """The article as quotes are looked up in; an article is searched for many quotes."""
+    """The text as quotes are looked up in: an article is searched for many quotes (grounding
+    also searches single sentences, hence room for many)."""
     return normalize(article).casefold()
 
 

@@ -334,6 +334,24 @@ def test_summary_rouge_is_rouge_scores_own_stemmed_rouge():
         assert summary_rouge(prediction, gold) == pytest.approx(expected)
 
 
+def test_scoring_tokens_are_rouge_scores_own_stemmed_tokens():
+    """Over every evals/news article and gold file: the same tokens as rouge-score's
+    use_stemmer=True tokenizer, and the content tokens are those without stopwords."""
+    from pathlib import Path
+
+    from rouge_score.tokenizers import DefaultTokenizer
+
+    from summarizer.scoring.rouge import STOPWORDS, ContentTokenizer, StemmingTokenizer
+
+    reference = DefaultTokenizer(use_stemmer=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent.parent / "evals" / "news").glob("*.*")) if p.suffix in (".txt", ".json")]
+    assert len(texts) >= 16
+    for text in texts:
+        expected = reference.tokenize(text)
+        assert StemmingTokenizer().tokenize(text) == expected
+        assert ContentTokenizer().tokenize(text) == [t for t in expected if t not in STOPWORDS]
+
+
 def _summary(evidence: list[str]) -> ArticleSummary:
     return ArticleSummary(
         title="t", summary="s",
