@@ -223,10 +223,10 @@ def main() -> int:
     print(f"replay median {replay['median_s']:.2f} s (target < {TARGET_REPLAY_S} s: "
           f"{verdict(replay['median_s'], TARGET_REPLAY_S)}), min {replay['min_s']:.2f} s")
     imports = replay["imports_s"]
+    start, imported = imports["interpreter start"], imports["what eval imports"]
     print(table([[label, f"{seconds:.2f}"] for label, seconds in imports.items()], ["fresh interpreter", "s"]))
-    print(f"of the replay's median {replay['median_s']:.2f} s, {imports['interpreter start']:.2f} s is Python starting and "
-          f"{imports['what eval imports']:.2f} s importing; the rest, {replay['median_s'] - imports['interpreter start'] - imports['what eval imports']:.2f} s, "
-          "is replaying, scoring and writing the reports")
+    print(f"of the replay's median {replay['median_s']:.2f} s, {start:.2f} s is Python starting and {imported:.2f} s "
+          f"importing; the rest, {replay['median_s'] - start - imported:.2f} s, is replaying, scoring and writing the reports")
     for r in replay["runs"][:1]:
         for e in r["errors"][:5]:
             print(f"  error: {e}")

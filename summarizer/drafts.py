@@ -46,9 +46,10 @@ class OverviewFields(BaseModel):
 # evals/news article, about 330 tokens past what code keeps) and writes 5 or 6 points.
 # llama.cpp's grammar ends the summary at SUMMARY_CHARS and the list at passages.KEY_ISSUES
 # items, so those tokens are never written; the title and each point end at TITLE_CHARS
-# and ISSUE_CHARS, so one run-on string cannot lose the whole overview. A 5th or 6th point could still give a passage
-# when the first four name fewer than four (passages.key_passages); now a passage of the
-# article's own stands in: on evals/news once (Xinhua), at the same key issues F1.
+# and ISSUE_CHARS, so one run-on string cannot lose the whole overview. A 5th or 6th point
+# could still give a passage when the first four name fewer than four
+# (passages.key_passages); now a passage of the article's own stands in: on evals/news
+# once (Xinhua), at the same key issues F1.
 #
 # The prompt still shows OverviewFields' schema: the bounds say when to stop, not what to
 # write, and answers stay token for token the same up to them. Validation is OverviewFields':

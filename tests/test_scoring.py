@@ -344,7 +344,8 @@ def test_scoring_tokens_are_rouge_scores_own_stemmed_tokens():
     from summarizer.scoring.rouge import STOPWORDS, ContentTokenizer, StemmingTokenizer
 
     reference = DefaultTokenizer(use_stemmer=True)
-    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent.parent / "evals" / "news").glob("*.*")) if p.suffix in (".txt", ".json")]
+    suite = Path(__file__).parent.parent / "evals" / "news"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(suite.glob("*.*")) if p.suffix in (".txt", ".json")]
     assert len(texts) >= 16
     for text in texts:
         expected = reference.tokenize(text)
