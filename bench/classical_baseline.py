@@ -16,7 +16,7 @@ For every ``NAME.txt`` of a suite directory, spaCy's ``en_core_web_sm`` 3.8.0
   first sentence cut to 12 words.
 
 Predictions go to ``OUT/NAME.json``; they are then scored by the project's own
-harness (the ``summarizer score`` command when it exists, else the scoring
+harness (the ``summarizer score`` command where this venv has it, else the scoring
 library) into ``OUT/report/``. Needs the bench venv (see
 bench/requirements-classical.txt)::
 

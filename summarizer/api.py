@@ -30,7 +30,8 @@ class SummaryResult:
     model: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
-        """`ArticleSummary`'s fields, plus `diagnostics` when the checks dropped anything."""
+        """`ArticleSummary`'s fields, plus `diagnostics` when there are any (the focused
+        pipeline always records the model's key points)."""
         data = self.summary.model_dump(mode="json")
         if self.diagnostics:
             data["diagnostics"] = self.diagnostics

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import UsageError
+from .limits import MAX_ARTICLE_BYTES
 
 _HEADER = re.compile(r"^date\s+(\S+)\s*$", re.IGNORECASE)
 _HEADER_LIKE = re.compile(r"^date\b[\s:=]*\S*\d", re.IGNORECASE)  # "date: 2017-06-08", "date 2017-13-45"
@@ -27,7 +28,7 @@ class Article:
 def parse_date(value: str, source: str = "--date") -> date:
     """Parse a YYYY-MM-DD publication date or raise a UsageError naming ``source``."""
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
@@ -64,7 +65,7 @@ def _html_to_text(html: str, source: str) -> str:
         import trafilatura
     except ImportError:
         raise UsageError(
-            f"{source} is HTML; install the html extra (pip install 'summarizer[html]') "
+            f"{source} is HTML; install the html extra (make setup, or pip install -e '.[html]' in the checkout) "
             "or save the article as plain text"
         ) from None
     text = trafilatura.extract(html, include_comments=False, include_tables=False)
@@ -76,7 +77,7 @@ def _html_to_text(html: str, source: str) -> str:
 def read_article(path: str | Path) -> Article:
     """Read an article from a path, or from stdin for ``-``; bad files raise UsageError."""
     if str(path) == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
         source = "<stdin>"
     else:
         p = Path(path)
@@ -86,9 +87,13 @@ def read_article(path: str | Path) -> Article:
         if p.is_dir():
             raise UsageError(f"{source} is a directory; give the path of an article file")
         try:
-            data = p.read_bytes()
+            with p.open("rb") as handle:  # bounded: /dev/zero or a huge dump must not fill memory
+                data = handle.read(MAX_ARTICLE_BYTES + 1)
         except OSError as exc:
             raise UsageError(f"{source}: cannot read the file ({exc.strerror}); check its permissions") from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise UsageError(f"{source} is over {MAX_ARTICLE_BYTES // 2**20} MB, far more than a news article; "
+                         "give the article's own text")
     if b"\x00" in data[:8192]:
         raise UsageError(f"{source} looks binary; give a plain UTF-8 text article")
     try:

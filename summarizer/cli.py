@@ -51,7 +51,10 @@ def _settings(reasks: int, transport_retries: int, timeout: float | None):
 
 
 model_option = click.option("--model", "-m", metavar="SPEC", help="local, local:PATH.gguf, openai/NAME, ollama/NAME, vllm/NAME, llamacpp/NAME (default: $SUMMARIZER_MODEL or local).")
-prompts_option = click.option("--prompts", "prompts", type=click.Path(path_type=Path), help="Render from this template directory.")
+prompts_option = click.option("--prompts", "prompts", type=click.Path(), callback=lambda ctx, param, value: _path(param, value),
+                              help="Render from this template directory.")
+reasks_option = click.option("--reasks", default=2, show_default=True, type=click.IntRange(0, MAX_REASKS), help="Validation re-asks per call.")
+transport_retries_option = click.option("--transport-retries", default=3, show_default=True, type=click.IntRange(0, MAX_ATTEMPTS - 1), help="Retries of 429/5xx/timeouts per request.")
 pipeline_option = click.option("--pipeline", type=click.Choice(["focused", "plain"]), default="focused", show_default=True, help="focused: checked per-field calls; plain: one call, model writes ISO dates.")
 date_option = click.option("--date", "published", metavar="YYYY-MM-DD", help="Publication date (overrides the article's `date` header).")
 
@@ -62,17 +65,33 @@ def cli() -> None:
     """Turn a news article into a checkable structured summary."""
 
 
+def _nonempty(param: click.Parameter, value: str | None) -> str | None:
+    """An option's value; an empty one (``--cases ""``) is a mistake, not "no filter"."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give a value or leave the option out", param=param)
+    return value
+
+
+def _path(param: click.Parameter, value: str | None) -> Path | None:
+    """A path option's value; an empty one (``--out ""``) would silently mean the current directory."""
+    return None if _nonempty(param, value) is None else Path(value)
+
+
+def _path_option(*names: str, help: str) -> Any:
+    return click.option(*names, type=click.Path(), callback=lambda ctx, param, value: _path(param, value), help=help)
+
+
 @cli.command()
 @click.argument("path")
 @model_option
 @date_option
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), help="Default: markdown on a terminal, JSON when piped.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the result to FILE (atomically).")
+@_path_option("-o", "--output", help="Write the result to FILE (atomically).")
 @click.option("--stats", is_flag=True, help="Print model, latency and token usage to stderr.")
 @prompts_option
 @pipeline_option
-@click.option("--reasks", default=2, show_default=True, type=click.IntRange(0, MAX_REASKS), help="Validation re-asks per call.")
-@click.option("--transport-retries", default=3, show_default=True, type=click.IntRange(0, MAX_ATTEMPTS - 1), help="Retries of 429/5xx/timeouts per request.")
+@reasks_option
+@transport_retries_option
 def summarize(path: str, model: str | None, published: str | None, fmt: str | None, output: Path | None,
               stats: bool, prompts: Path | None, pipeline: str, reasks: int, transport_retries: int) -> None:
     """Summarize the article at PATH (`-` for stdin)."""
@@ -81,12 +100,19 @@ def summarize(path: str, model: str | None, published: str | None, fmt: str | No
     from .formatting import summary_markdown
 
     article = read_article(path)
-    when = parse_date(published) if published else None
+    when = parse_date(published) if published is not None else None
     if output is not None:
         _check_output(output)
     summarizer = Summarizer(model, prompts_dir=prompts, pipeline=pipeline, settings=_settings(reasks, transport_retries, None))
-    with err_console().status(f"summarizing with {summarizer.model_label}...") if sys.stderr.isatty() else _null():
-        result = summarizer.run(article, when)
+    try:
+        with err_console().status(f"summarizing with {summarizer.model_label}...") if sys.stderr.isatty() else _null():
+            result = summarizer.run(article, when)
+    except KeyboardInterrupt:
+        # An endpoint's three calls run in threads that exit would wait for (each up to its
+        # timeout, and retried). Nothing is written yet (-o is written at the end), so stop now.
+        click.echo("error: interrupted; nothing was written", err=True)
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
     fmt = fmt or ("markdown" if sys.stdout.isatty() and output is None else "json")
     text = summary_markdown(result.summary) if fmt == "markdown" else json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
     if output is not None:
@@ -125,7 +151,7 @@ def render(path: str, published: str | None, prompts: Path | None, pipeline: str
 
     article = read_article(path)
     summarizer = Summarizer("local", prompts_dir=prompts, pipeline=pipeline)
-    calls = summarizer.render(article, parse_date(published) if published else None)
+    calls = summarizer.render(article, parse_date(published) if published is not None else None)
     json.dump(calls, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
@@ -165,7 +191,7 @@ def _report(results: dict[str, Any], out: Path) -> int:
 
 
 fail_under_option = click.option("--fail-under", multiple=True, metavar="FIELD=VALUE", help="Fail (exit 1) when a score is under VALUE, e.g. participants.f1=0.8. Repeatable.")
-out_option = click.option("--out", type=click.Path(path_type=Path), help="Report directory (default: runs/TIMESTAMP).")
+out_option = _path_option("--out", help="Report directory (default: runs/TIMESTAMP).")
 
 
 @cli.command(name="eval")
@@ -174,17 +200,20 @@ out_option = click.option("--out", type=click.Path(path_type=Path), help="Report
 @click.option("--concurrency", type=click.IntRange(1, MAX_CONCURRENCY), help="Cases in flight at once (default: suite.toml, else 1).")
 @out_option
 @fail_under_option
-@click.option("--baseline", type=click.Path(path_type=Path), help="An earlier results.json to compare with.")
-@click.option("--record", type=click.Path(path_type=Path), help="Store every model exchange in DIR.")
-@click.option("--replay", type=click.Path(path_type=Path), help="Answer from recordings in DIR: no network, no key.")
-@click.option("--cases", metavar="GLOB", help="Only cases whose id matches GLOB.")
+@_path_option("--baseline", help="An earlier results.json to compare with.")
+@_path_option("--record", help="Store every model exchange in DIR.")
+@_path_option("--replay", help="Answer from recordings in DIR: no network, no key.")
+@click.option("--cases", metavar="GLOB", callback=lambda ctx, param, value: _nonempty(param, value),
+              help="Only cases whose id matches GLOB.")
 @click.option("--resume", is_flag=True, help="Skip cases already finished in --out.")
 @click.option("--stats", is_flag=True, help="Print latency and token figures per case.")
 @prompts_option
 @pipeline_option
+@reasks_option
+@transport_retries_option
 def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path | None, fail_under: tuple[str, ...],
           baseline: Path | None, record: Path | None, replay: Path | None, cases: str | None, resume: bool,
-          stats: bool, prompts: Path | None, pipeline: str) -> None:
+          stats: bool, prompts: Path | None, pipeline: str, reasks: int, transport_retries: int) -> None:
     """Summarize every case in SUITE_DIR and score it against its gold file."""
     from .evaluate import EvalOptions, Evaluation
 
@@ -195,7 +224,7 @@ def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path
     evaluation = Evaluation(EvalOptions(
         suite=suite_dir, model=model, concurrency=concurrency, out=out, fail_under=list(fail_under),
         baseline=baseline, record=record, replay=replay, cases=cases, resume=resume, prompts=prompts,
-        pipeline=pipeline,
+        pipeline=pipeline, settings=_settings(reasks, transport_retries, None),
     ))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -9,7 +9,8 @@ from rich.console import Console
 
 @lru_cache(maxsize=1)
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: a message is one line however long, so a log or CI reader gets it whole.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @lru_cache(maxsize=1)

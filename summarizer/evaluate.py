@@ -31,6 +31,7 @@ from .baseline import compare, load_baseline
 from .errors import ConfigError, SummarizerError, UsageError
 from .redact import redact
 from .gold import Case, Suite, load_suite
+from .llm import LLMSettings
 from .reports import REPORT_FILES, build_results, case_entry, write_reports
 from .schema import ArticleSummary
 from .scoring import score_case
@@ -39,7 +40,8 @@ CASES_DIR = "cases"
 RUN_FILE = "run.json"  # the settings of an eval run, checked by --resume
 # what a resume must keep. --cases may change: each saved case is scored again against the
 # current gold, so a run of some cases can be resumed with all of them.
-_SETTING_FLAGS = {"model": "--model", "pipeline": "--pipeline", "prompts_hash": "--prompts", "suite": "suite directory"}
+_SETTING_FLAGS = {"model": "--model", "pipeline": "--pipeline", "prompts_hash": "--prompts", "suite": "suite directory",
+                  "reasks": "--reasks"}
 
 
 @dataclass
@@ -56,6 +58,7 @@ class EvalOptions:
     resume: bool = False
     prompts: Path | None = None
     pipeline: str = "focused"
+    settings: LLMSettings | None = None  # re-asks and transport retries; None: the defaults
 
 
 @dataclass
@@ -98,6 +101,10 @@ def claim_out(out: Path, command: str) -> None:
         raise UsageError(f"--out {out} holds an eval run, whose results.json would be replaced; choose another --out")
     if command == "eval" and not holds_run and (out / REPORT_FILES["results"]).exists():
         raise UsageError(f"--out {out} holds a score report, not an eval run; choose another --out")
+    ours = holds_run or (out / REPORT_FILES["results"]).exists()
+    if not ours and (foreign := [name for name in REPORT_FILES.values() if (out / name).exists()]):
+        raise UsageError(f"--out {out} holds {', '.join(foreign)}, not from a summarizer run, which the reports "
+                         "would replace; choose another --out")
     try:
         out.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=out).close()
@@ -186,13 +193,16 @@ class Evaluation:
         try:
             self.summarizer = Summarizer(
                 opts.model or self.prep.suite.config.model, prompts_dir=opts.prompts, pipeline=opts.pipeline,
-                record_dir=opts.record, replay_dir=opts.replay,
+                record_dir=opts.record, replay_dir=opts.replay, settings=opts.settings,
             )
             self.settings = {"model": self.summarizer.model_label, "pipeline": opts.pipeline,
+                             "reasks": self.summarizer.settings.reasks,
                              "prompts_hash": self.summarizer.prompts.hash,
                              "suite": str(self.prep.suite.directory.resolve())}
             if opts.resume:
                 _check_settings(out, self.settings)
+            for first in self.prep.suite.cases[:1]:  # a broken --prompts fails once, up front, not in every case
+                self.summarizer.render(first.text, first.published)
             self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs
         except SummarizerError:
             if fresh:

@@ -14,9 +14,18 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from . import isodates
 from .articles import read_article
@@ -30,20 +39,29 @@ GOLD_SUFFIX = ".gold.json"
 ARTICLE_SUFFIX = ".txt"
 SUITE_FILE = "suite.toml"
 _FIX = "fix the gold file (format: docs/GOLD_FORMAT.md)"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: \d also takes "２０１３"
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+
+
 class GoldKeyIssue(_Strict):
-    issue: str
+    issue: Text
     optional: bool = False
 
 
 class GoldParticipant(_Strict):
-    name: str
+    name: Text
     aliases: list[str] = []
     kind: Literal["person", "organization", "country"]
     role: str | None = None
@@ -51,7 +69,7 @@ class GoldParticipant(_Strict):
 
 
 class GoldUpcoming(_Strict):
-    event: str
+    event: Text
     date: str | None  # required key; null when the article gives no time
     alt_dates: list[str] = []
     when_text: str | None = None
@@ -79,8 +97,8 @@ class GoldUpcoming(_Strict):
 class Gold(_Strict):
     id: str
     published: str
-    summary: str
-    key_issues: list[GoldKeyIssue]
+    summary: Text
+    key_issues: Annotated[list[GoldKeyIssue], Field(min_length=1)]  # the guide asks for 3-6
     participants: list[GoldParticipant]
     upcoming: list[GoldUpcoming]
 
@@ -98,7 +116,7 @@ class SuiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
-    concurrency: int | None = None
+    concurrency: StrictInt | None = None  # not a bool: `concurrency = true` is a mistake
     thresholds: dict[str, float] = {}
 
     def threshold_list(self) -> list[Threshold]:
@@ -143,6 +161,8 @@ def _reason(error: dict[str, Any]) -> str:
         return "unknown field"
     if kind == "missing":
         return "missing required field"
+    if kind == "too_short":
+        return f"is empty; it needs at least {error.get('ctx', {}).get('min_length', 1)}"
     msg = str(error["msg"]).removeprefix("Value error, ")
     return " ".join(msg.split())
 

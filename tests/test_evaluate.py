@@ -63,8 +63,8 @@ def test_replay_miss_names_the_case_and_fails_it(suite, endpoint, tmp_path, caps
     assert all("no recorded answer" in e for e in errors.values())
     assert "error in 05_afp_hill_six_party_talks" in err
     junit = ET.parse(tmp_path / "b" / "junit.xml").getroot()
-    failed = {tc.get("name") for tc in junit.iter("testcase") if list(tc)}
-    assert {"05_afp_hill_six_party_talks", "13_reuters_markets_oil_tariffs"} <= failed
+    errored = {tc.get("name") for tc in junit.iter("testcase") if tc.find("error") is not None}
+    assert errored == {"05_afp_hill_six_party_talks", "13_reuters_markets_oil_tariffs"}
 
 
 def test_a_failing_case_is_recorded_and_the_suite_goes_on(suite, endpoint, tmp_path, capsys):
@@ -282,7 +282,12 @@ def test_resume_continues_with_more_cases(run_json, suite, endpoint, tmp_path, c
     ("score", "{file}", "is a file"),
     ("score", "{file}/sub", "cannot write there"),
     ("score", "{eval_run}", "holds an eval run"),
-], ids=["eval-to-file", "eval-to-score-report", "score-to-file", "score-under-a-file", "score-to-eval-run"])
+    ("eval", "{foreign}", "holds report.md, junit.xml, not from a summarizer run"),
+    ("score", "{foreign}", "holds report.md, junit.xml, not from a summarizer run"),
+    ("eval", "", "is empty"),
+    ("score", " ", "is empty"),
+], ids=["eval-to-file", "eval-to-score-report", "score-to-file", "score-under-a-file", "score-to-eval-run",
+        "eval-to-foreign-reports", "score-to-foreign-reports", "eval-empty", "score-blank"])
 def test_a_bad_out_is_refused_before_any_work(command, target, needle, suite, endpoint, tmp_path, capsys):
     from summarizer.gold import gold_to_summary, load_suite
 
@@ -291,18 +296,24 @@ def test_a_bad_out_is_refused_before_any_work(command, target, needle, suite, en
     (tmp_path / "score_report" / "results.json").write_text("a score report")
     (tmp_path / "eval_run" / "cases").mkdir(parents=True)
     (tmp_path / "eval_run" / "results.json").write_text("an eval run")
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "report.md").write_text("someone's notes")
+    (tmp_path / "foreign" / "junit.xml").write_text("<testsuites/>")
     preds = tmp_path / "preds"
     preds.mkdir()
     case = load_suite(suite).cases[0]
     (preds / f"{case.id}.json").write_text(gold_to_summary(case.gold, case.text).model_dump_json())
-    out = target.format(**{name: tmp_path / name for name in ("file", "score_report", "eval_run")})
+    out = target.format(**{name: tmp_path / name for name in ("file", "score_report", "eval_run", "foreign")})
     args = ["eval", str(suite), "-m", "openai/test-model"] if command == "eval" else ["score", str(suite), str(preds)]
     code, _, err = run([*args, "--out", out], capsys)
-    assert code == 2 and needle in err and err.startswith("error: --out ") and err.count("\n") == 1, err
+    assert code == 2 and needle in err and err.startswith(("error: --out ", "error: Invalid value for '--out'")), err
+    assert err.count("\n") == 1, err
     assert endpoint.requests == []
     assert (tmp_path / "file").read_text() == "kept"
     assert (tmp_path / "score_report" / "results.json").read_text() == "a score report"
     assert (tmp_path / "eval_run" / "results.json").read_text() == "an eval run"
+    assert (tmp_path / "foreign" / "report.md").read_text() == "someone's notes"
+    assert not (Path.cwd() / "results.json").exists()
 
 
 @pytest.mark.parametrize(("flag", "toml", "needle"), [
@@ -314,3 +325,48 @@ def test_concurrency_over_64_is_refused(flag, toml, needle, suite, endpoint, tmp
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o"), *flag], capsys)
     assert code == 2 and needle in err and err.count("\n") == 1, err
     assert endpoint.requests == []
+
+
+def test_an_endpoint_echoing_the_key_gets_it_into_no_output_report_or_recording(suite, endpoint, tmp_path, capsys,
+                                                                                 monkeypatch):
+    """A plain key (no credential shape) that the endpoint puts in its answers: in a summary, and
+    in a participant the article does not support, so the re-ask quotes it back to the endpoint."""
+    key = "plainkey-0451-echo"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    echoed = json.loads(json.dumps(ANSWERS))
+    echoed["OverviewDraft"]["summary"] = f"They meet in Moscow. Sent with Bearer {key}."
+    echoed["ParticipantsDraft"]["participants"].append({"name": f"Agent {key}", "kind": "person", "role": None})
+    endpoint.set_default(Reply(content=by_schema(echoed)))
+    out, rec = tmp_path / "o", tmp_path / "rec"
+    code, stdout, err = run(["eval", str(suite), "-m", "openai/test-model", "--cases", "00_*", "--out", str(out),
+                             "--record", str(rec)], capsys)
+    assert code == 0, err
+    reasks = [r for r in endpoint.requests if len(r.body["messages"]) > 2]
+    assert reasks and all(key not in json.dumps(r.body) for r in reasks)  # the re-ask quotes the masked answer
+    written = [p for p in [*out.rglob("*"), *rec.rglob("*")] if p.is_file()]
+    assert written and not [p.name for p in written if key in p.read_text(encoding="utf-8")]
+    assert key not in stdout + err
+    summary = results_of(out)["cases"][0]["outputs"]["summary"]
+    assert "***" in summary and summary.startswith("They meet in Moscow.")
+
+
+def test_eval_takes_the_re_ask_and_retry_flags_its_errors_suggest(suite, endpoint, tmp_path, capsys):
+    endpoint.set_default(Reply(content="{}"))  # fails validation every time
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--cases", "00_*", "--out", str(tmp_path / "a"),
+                        "--reasks", "0", "--transport-retries", "0"], capsys)
+    assert code == 1 and "raise --reasks" in err
+    assert len(endpoint.requests) == 3  # one answer per task, none re-asked
+    assert json.loads((tmp_path / "a" / "run.json").read_text())["reasks"] == 0
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "a"), "--resume"], capsys)
+    assert code == 2 and "reasks 0 (now 2)" in err and "--reasks" in err
+
+
+def test_broken_prompts_fail_once_before_any_case(suite, endpoint, tmp_path, capsys):
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    (prompts / "system.j2").write_text("{{ no_such_variable }}")
+    out = tmp_path / "o"
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(out), "--prompts", str(prompts)],
+                       capsys)
+    assert code == 2 and err.startswith("error: prompt template ") and err.count("\n") == 1, err
+    assert endpoint.requests == [] and not out.exists()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ from summarizer.backends import greedy_grammar, local
 from summarizer.backends.local import LocalBackend
 from summarizer.backends.response_format import llama_response_format
 from summarizer.errors import UsageError
+from tests.faults import disk_full
 
 SCHEMA = {
     "type": "object",
@@ -156,6 +159,120 @@ def test_check_fits_counts_prompt_and_answer(fake_llama, words, max_tokens, fits
         with pytest.raises(UsageError, match="too long") as info:
             backend.check_fits(messages, max_tokens)
         assert "n_ctx 64" in str(info.value) and "SUMMARIZER_N_CTX" in str(info.value)
+
+
+# -- configuration read from the environment -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        pytest.param("SUMMARIZER_N_CTX", "abc", id="n_ctx-word"),
+        pytest.param("SUMMARIZER_N_CTX", "0", id="n_ctx-zero"),
+        pytest.param("SUMMARIZER_N_CTX", "-512", id="n_ctx-negative"),
+        pytest.param("SUMMARIZER_N_CTX", "8k", id="n_ctx-with-unit"),
+        pytest.param("SUMMARIZER_THREADS", "abc", id="threads-word"),
+        pytest.param("SUMMARIZER_THREADS", "0", id="threads-zero"),
+        pytest.param("SUMMARIZER_THREADS", "-2", id="threads-negative"),
+        pytest.param("SUMMARIZER_THREADS", "2.5", id="threads-fraction"),
+    ],
+)
+def test_a_bad_number_in_the_environment_is_one_line_before_the_model_loads(name, value, monkeypatch, tmp_path, capsys):
+    from tests.test_cli import SEED, run
+
+    model = tmp_path / "never-loaded.gguf"
+    model.write_bytes(b"not a model: loading it would fail with another message")
+    monkeypatch.setenv(name, value)
+    code, out, err = run(["summarize", str(SEED), "--model", f"local:{model}"], capsys)
+    assert code == 2 and out == "", err
+    assert err.startswith(f"error: {name}={value!r} is not a positive integer; set a number of ")
+    assert err.endswith(", or unset it for the default\n") and err.count("\n") == 1, err
+    assert not any(key[0] == str(model) for key in local._LOADED)
+
+
+@pytest.mark.parametrize(
+    ("n_ctx", "threads", "expected"),
+    [
+        pytest.param(None, None, (local.DEFAULT_N_CTX, os.cpu_count() or 2), id="unset-defaults"),
+        pytest.param("", "", (local.DEFAULT_N_CTX, os.cpu_count() or 2), id="empty-defaults"),
+        pytest.param(" 4096 ", "3\n", (4096, 3), id="blanks-around-ignored"),
+        pytest.param("1", "1", (1, 1), id="one"),
+    ],
+)
+def test_good_numbers_in_the_environment(n_ctx, threads, expected, monkeypatch, tmp_path):
+    for name, value in (("SUMMARIZER_N_CTX", n_ctx), ("SUMMARIZER_THREADS", threads)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    backend = LocalBackend(tmp_path / "never-loaded.gguf")
+    assert (backend.n_ctx, backend.threads) == expected
+
+
+class PrefixLlama(FakeLlama):
+    """A FakeLlama with the state a prefix cache needs: evaluated tokens that reset() drops."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.input_ids = [0] * 64
+
+    def reset(self) -> None:
+        self.n_tokens = 0
+
+    def eval(self, tokens: list[int]) -> None:
+        self.input_ids[: len(tokens)] = tokens
+        self.n_tokens = len(tokens)
+
+
+@pytest.mark.parametrize(
+    ("breakage", "warning"),
+    [
+        pytest.param(None, None, id="writable-no-warning"),
+        pytest.param("under-a-file", "Not a directory", id="cache-dir-under-a-file"),
+        pytest.param("no-permission", "Permission denied", id="no-permission"),
+        pytest.param("disk-full", "No space left on device", id="disk-full"),
+    ],
+)
+def test_a_prefix_state_that_cannot_be_saved_is_one_warning_and_the_answer_still_comes(
+        breakage, warning, monkeypatch, tmp_path, capsys):
+    """The prefix cache only saves time: a cache that cannot be written must not stop a run
+    (the weights may sit in a read-only cache, or come from SUMMARIZER_GGUF), but must say once
+    why every run is slower, and leave no half-written state behind."""
+    from summarizer.backends import prefix_cache
+
+    cache = tmp_path / "file" / "models" if breakage == "under-a-file" else tmp_path / "cache"
+    (tmp_path / "file").write_text("a file, not a directory")
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(cache))
+    monkeypatch.delenv("SUMMARIZER_PREFIX_CACHE", raising=False)
+    if breakage == "no-permission":
+        def refused(dir, prefix):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), dir)
+        monkeypatch.setattr(prefix_cache.tempfile, "mkstemp", refused)
+    if breakage == "disk-full":
+        monkeypatch.setattr(prefix_cache.os, "fdopen", disk_full(os.fdopen))
+    monkeypatch.setattr(prefix_cache, "_state", lambda llama: b"llama.cpp state")
+    monkeypatch.setattr(local, "prefix_tokens", lambda llama, system: [len(system), 7, 9])
+    model = tmp_path / "tiny-model.gguf"
+    model.write_bytes(b"weights")
+    fake = PrefixLlama()
+    monkeypatch.setitem(local._LOADED, (str(model), 64), fake)
+    backend = LocalBackend(model, n_ctx=64)
+
+    for system in ("Instructions.", "Other instructions."):  # two prefixes: two saves tried
+        out = backend.send({"messages": [{"role": "system", "content": system}, {"role": "user", "content": "hi"}]})
+        assert out["choices"][0]["message"]["content"] == '{"zq_code": "PL-2"}'
+        assert backend.prefix_status == "evaluated"
+
+    err = capsys.readouterr().err
+    states = cache / "prefix-states"
+    if warning is None:
+        assert err == ""
+        assert len(list(states.glob("prefix-*.state"))) == 2
+    else:
+        assert err == (f"warning: cannot save the prompt-prefix state in {states} ({warning}), so each run "
+                       "evaluates the instructions afresh (slower); set SUMMARIZER_CACHE_DIR to a writable "
+                       "directory, or SUMMARIZER_PREFIX_CACHE=0 to skip the cache\n")
+        assert not states.is_dir() or list(states.iterdir()) == []  # no half-written state left
 
 
 @pytest.mark.parametrize("data", [b"not a gguf file at all", b"GGUF\x03\x00\x00\x00garbage"], ids=["text", "bad-header"])

@@ -25,7 +25,10 @@ def no_known_secrets(monkeypatch):
         ("key sk-proj-AbC123xyz was refused", "key *** was refused"),
         ("http://alice:hunter2@example.com/v1", "http://***@example.com/v1"),
         ("https://user:p%40ss@10.0.0.1:8000/v1/chat", "https://***@10.0.0.1:8000/v1/chat"),
+        ("POST http://h:8000/v1/chat/completions?api_key=abc123&x=1", "POST http://h:8000/v1/chat/completions?api_key=***&x=1"),
+        ("https://h/v1?token=zz9", "https://h/v1?token=***"),
         ("HTTP 500: overloaded", "HTTP 500: overloaded"),  # nothing secret: unchanged
+        ("the monkey=3 and donkey=4 rule", "the monkey=3 and donkey=4 rule"),  # not a URL parameter
         ("a sk-abc word", "a sk-abc word"),  # too short to be a key
         ("mailto:someone@example.com", "mailto:someone@example.com"),  # no ://user:pass@
     ],
@@ -84,3 +87,14 @@ def test_library_loggers_and_their_children_get_the_filter():
     finally:
         for logger in (parent, child):
             logger.filters.clear()
+
+
+def test_an_answer_gets_the_known_key_masked_but_keeps_credential_shapes(monkeypatch):
+    """mask_known is for the model's text about an article: "bearer bonds" stay."""
+    monkeypatch.setenv("OPENAI_API_KEY", "plain-key-4242")
+    answer = {"choices": [{"message": {"content": "Bearer bonds and plain-key-4242 and sk-abcdefghijk"}}], "n": 1}
+    masked = redact_module.mask_known(answer)
+    assert masked["choices"][0]["message"]["content"] == "Bearer bonds and *** and sk-abcdefghijk"
+    assert masked["n"] == 1 and answer["choices"][0]["message"]["content"].count("plain-key-4242") == 1
+    monkeypatch.delenv("OPENAI_API_KEY")
+    assert redact_module.mask_known(answer) is answer  # no key in use: nothing to do

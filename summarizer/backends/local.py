@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import ConfigError, UsageError
 from . import chat_completion, greedy_grammar
 from .prefix_cache import PrefixCache, prefix_tokens
 from .repeats import RepeatGuard, min_items
@@ -23,7 +23,10 @@ def prefix_cache_dir() -> Path:
 
     return cache_dir() / "prefix-states"
 
+
 DEFAULT_N_CTX = 8192
+N_CTX_ENV = "SUMMARIZER_N_CTX"
+THREADS_ENV = "SUMMARIZER_THREADS"
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
 _LOG_CALLBACK: Any = None
@@ -56,7 +59,22 @@ def _close_models() -> None:
     _LOADED.clear()
 
 
-def _load(path: Path, n_ctx: int) -> Any:
+def positive_int_env(name: str, default: int, unit: str) -> int:
+    """``$name`` as a positive integer (a number of ``unit``); ``default`` when it is unset or empty."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name}={text!r} is not a positive integer; set a number of {unit} such as {default}, "
+                          "or unset it for the default")
+    return value
+
+
+def _load(path: Path, n_ctx: int, threads: int) -> Any:
     key = (str(path), n_ctx)
     with _LOAD_LOCK:
         if key not in _LOADED:
@@ -65,11 +83,10 @@ def _load(path: Path, n_ctx: int) -> Any:
                 from llama_cpp import Llama
             except ImportError:
                 raise UsageError(
-                    "the local model needs llama-cpp-python: pip install 'summarizer[local]', "
+                    "the local model needs llama-cpp-python: make setup, or pip install -e '.[local]' in the checkout, "
                     "or pick an endpoint with --model openai/NAME"
                 ) from None
             _quiet_logs(llama_cpp)
-            threads = int(os.environ.get("SUMMARIZER_THREADS", "0")) or os.cpu_count() or 2
             failure = None
             hook = sys.unraisablehook
             sys.unraisablehook = _quiet_half_built_model(hook)
@@ -110,7 +127,9 @@ class LocalBackend:
 
     def __init__(self, path: Path, n_ctx: int | None = None) -> None:
         self.path = path
-        self.n_ctx = n_ctx or int(os.environ.get("SUMMARIZER_N_CTX", DEFAULT_N_CTX))
+        self.n_ctx = n_ctx or positive_int_env(N_CTX_ENV, DEFAULT_N_CTX, "tokens")
+        # read now: a bad value fails as the backend is made, before any article or model load
+        self.threads = positive_int_env(THREADS_ENV, os.cpu_count() or 2, "threads")
         self.model = path.stem
         self.label = f"local:{path.name}"
         self._lock = threading.Lock()
@@ -120,7 +139,7 @@ class LocalBackend:
 
     @property
     def llama(self) -> Any:
-        return _load(self.path, self.n_ctx)
+        return _load(self.path, self.n_ctx, self.threads)
 
     def _warm_prefix(self, messages: list[dict[str, str]]) -> None:
         """Load (or evaluate and save) llama.cpp's state after the system prompt."""

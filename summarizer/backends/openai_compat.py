@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -22,8 +23,8 @@ try:  # the HTTP library under the openai SDK: httpx2 for openai 3, httpx for op
 except ImportError:  # pragma: no cover - depends on the installed SDK
     import httpx as _http  # type: ignore[no-redef]
 
-from ..errors import ModelError, UsageError, not_a_completion
-from ..redact import add_secret
+from ..errors import ConfigError, ModelError, UsageError, not_a_completion
+from ..redact import REDACTED, add_secret, redact
 from ..transport import StreamDropped
 from . import chat_completion
 from .repeats import RepeatGuard, min_items
@@ -31,6 +32,10 @@ from .response_format import llama_response_format
 
 
 DROPPED = "the endpoint stopped in the middle of the answer"
+BASE_URL_ENV = "OPENAI_BASE_URL"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+KEY_ENV = "OPENAI_API_KEY"
+_USERINFO = re.compile(r"(?<=://)[^/?#@\s]+(?=@)")  # user@ or user:password@ (redact() masks only the latter)
 
 
 class OpenAIBackend:
@@ -47,12 +52,12 @@ class OpenAIBackend:
         timeout: float = 120.0,
         schema_as_json_object: bool = False,
     ) -> None:
-        base_url = base_url or os.environ.get("OPENAI_BASE_URL")
-        api_key = api_key or os.environ.get("OPENAI_API_KEY")
+        base_url = checked_base_url(base_url or os.environ.get(BASE_URL_ENV))
+        api_key = checked_api_key(api_key or os.environ.get(KEY_ENV))
         if not api_key:
             if key_required:
                 raise UsageError(
-                    f"--model {provider}/{model} needs an API key: set OPENAI_API_KEY "
+                    f"--model {provider}/{model} needs an API key: set {KEY_ENV} "
                     "(and OPENAI_BASE_URL for a compatible server)"
                 )
             api_key = "not-needed"
@@ -122,6 +127,39 @@ class OpenAIBackend:
         except ValueError:
             kind = response.headers.get("content-type", "no content-type")
             raise not_a_completion(self.label, f"{kind}: {response.text[:80]!r}") from None
+
+
+def checked_base_url(value: str | None) -> str:
+    """``value`` stripped, if it is an http(s) URL with a host; OpenAI's API if unset or empty.
+
+    Checked once, here: an unparseable URL would otherwise fail inside the SDK, and one
+    without a scheme or host be joined into a garbled address and retried as a lost connection.
+    """
+    if not value:  # passed on, not None: the SDK would read an empty OPENAI_BASE_URL as the URL ""
+        return DEFAULT_BASE_URL
+    value = value.strip()  # only blanks left: an error below, not silently OpenAI's API
+    try:
+        url = _http.URL(value)
+        ok = url.scheme in ("http", "https") and bool(url.host) and (url.port is None or 0 < url.port < 65536)
+    except (_http.InvalidURL, ValueError, TypeError):
+        ok = False
+    if not ok:
+        shown = redact(_USERINFO.sub(REDACTED, value))
+        raise ConfigError(f"{BASE_URL_ENV}={shown!r} is not a valid http(s) URL with a host; "
+                          "set it to the server's base URL, such as http://localhost:8000/v1")
+    return value
+
+
+def checked_api_key(value: str | None) -> str | None:
+    """``value`` without the whitespace around it (a pasted newline); a key with whitespace,
+    control or non-ASCII characters inside cannot go in an HTTP header. The key is never shown."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not all(" " < ch < "\x7f" for ch in value):
+        raise ConfigError(f"{KEY_ENV} has a space, control or non-ASCII character inside it; "
+                          "set it to the key alone (a key is one run of printable ASCII characters)")
+    return value
 
 
 @contextmanager

@@ -1,10 +1,13 @@
 """A disk cache of llama.cpp's state after the static prompt prefix.
 
 The system prompt (instructions, schemas, examples) is the same for every
-article: about 1,500 tokens that take most of a minute to evaluate on two CPU
+article: about 1,600 tokens (1,591 now) that take most of a minute to evaluate on two CPU
 cores. The first process evaluates it once and saves llama.cpp's KV state;
 later processes load it in well under a second, and llama.cpp's own prefix
 matching reuses it for every request whose prompt starts the same way.
+
+The cache only saves time: a directory that cannot be written costs a warning,
+once, and the run goes on evaluating the prefix afresh.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import sys
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +55,7 @@ class PrefixCache:
         self.directory = directory
         self.model_path = model_path
         self.n_ctx = n_ctx
+        self._warned = False
 
     def _path(self, tokens: list[int]) -> Path:
         stat = self.model_path.stat()
@@ -89,24 +95,47 @@ class PrefixCache:
         return True
 
     def _save(self, llama: Any, path: Path) -> None:
-        import llama_cpp
-
-        size = llama_cpp.llama_get_state_size(llama._ctx.ctx)
-        buffer = (ctypes.c_uint8 * size)()
-        written = llama_cpp.llama_copy_state_data(llama._ctx.ctx, buffer)
+        state = _state(llama)
+        tmp = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".prefix-")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_MAGIC)
-                handle.write(memoryview(buffer)[:written])
+                handle.write(state)
             os.replace(tmp, path)
+        except OSError as exc:
+            if tmp is not None:
+                with suppress(OSError):
+                    os.unlink(tmp)  # a half-written state (a full disk) is ~45 MB of junk
+            self._warn_once(exc)
+            return
+        with suppress(OSError):
             self._evict(keep=path)
-        except OSError:
-            pass  # a read-only cache only costs speed
+
+    def _warn_once(self, exc: OSError) -> None:
+        """Say once why every run evaluates the prefix again; a read-only cache only costs speed."""
+        if self._warned:
+            return
+        self._warned = True
+        sys.stderr.write(
+            f"warning: cannot save the prompt-prefix state in {self.directory} ({exc.strerror or exc}), "
+            "so each run evaluates the instructions afresh (slower); set SUMMARIZER_CACHE_DIR to a writable "
+            "directory, or SUMMARIZER_PREFIX_CACHE=0 to skip the cache\n"
+        )
 
     def _evict(self, keep: Path) -> None:
         """Keep the newest KEEP states: old prompts' states are dead weight (~45 MB each)."""
         states = sorted(self.directory.glob("prefix-*.state"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in [p for p in states if p != keep][KEEP - 1:]:
             old.unlink(missing_ok=True)
+
+
+def _state(llama: Any) -> memoryview:
+    """llama.cpp's state (KV cache and all) as bytes."""
+    import llama_cpp
+
+    size = llama_cpp.llama_get_state_size(llama._ctx.ctx)
+    buffer = (ctypes.c_uint8 * size)()
+    written = llama_cpp.llama_copy_state_data(llama._ctx.ctx, buffer)
+    return memoryview(buffer)[:written]

@@ -139,7 +139,9 @@ def case_rows(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for case in results.get("cases", []):
         s = case.get("scores") or {}
-        status = "error" if case.get("error") else ("fail" if case.get("threshold_misses") else "ok")
+        # A case under a threshold is information, not a failure: the suite passes or fails
+        # on its micro scores (a single article is too noisy to gate on).
+        status = "error" if case.get("error") else ("under" if case.get("threshold_misses") else "ok")
         rows.append({
             "id": case["id"],
             "status": status,
