@@ -323,12 +323,17 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
 def focused(ctx: Context) -> ArticleSummary:
     if ctx.llm.concurrent:
         # An endpoint answers the three tasks at once; in-process llama.cpp runs them in turn.
-        pool = ThreadPoolExecutor(max_workers=3)
+        pool, interrupted = ThreadPoolExecutor(max_workers=3), False
         try:
             jobs = [pool.submit(task, ctx) for task in (participants, upcoming, overview)]
             people, events, (title, summary, issues) = (job.result() for job in jobs)
-        finally:  # on an interrupt or a failed task, do not wait here for the calls still out
-            pool.shutdown(wait=False, cancel_futures=True)
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
+        finally:
+            # A failed task: the others end (and log) before its error is told. The user
+            # stopping: no waiting for the calls still out.
+            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
     else:
         people = participants(ctx)
         events = upcoming(ctx)
