@@ -61,11 +61,14 @@ class Player:
         key = request_key(request)
         path = self.directory / f"{key}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))["response"]
+            response = json.loads(path.read_text(encoding="utf-8"))["response"]
+            if not isinstance(response, dict) or not isinstance(response.get("choices"), list):
+                raise ValueError("its response is not a chat completion")
+            return response
         except FileNotFoundError:
             raise ReplayMiss(
                 f"no recorded answer in {self.directory} for this request (key {key[:12]}); "
                 "the prompt, schema or model changed: re-record with --record DIR"
             ) from None
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UsageError(f"{path}: unreadable recording ({exc}); re-record with --record DIR") from None

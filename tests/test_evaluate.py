@@ -370,3 +370,22 @@ def test_broken_prompts_fail_once_before_any_case(suite, endpoint, tmp_path, cap
                        capsys)
     assert code == 2 and err.startswith("error: prompt template ") and err.count("\n") == 1, err
     assert endpoint.requests == [] and not out.exists()
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],  # cut short
+    lambda text: json.dumps({**json.loads(text), "response": [1]}),
+    lambda text: json.dumps({**json.loads(text), "response": {"error": "not an answer"}}),
+], ids=["cut-short", "a-list", "no-choices"])
+def test_a_damaged_recording_says_re_record_not_check_the_endpoint(damage, suite, endpoint, tmp_path, capsys):
+    rec = tmp_path / "rec"
+    run(["eval", str(suite), "-m", "openai/test-model", "--record", str(rec), "--cases", "00_*",
+         "--out", str(tmp_path / "a")], capsys)
+    first = sorted(rec.glob("*.json"))[0]
+    first.write_text(damage(first.read_text()))
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--replay", str(rec), "--cases", "00_*",
+                        "--out", str(tmp_path / "b")], capsys)
+    assert code == 1
+    error = results_of(tmp_path / "b")["cases"][0]["error"]
+    assert f"{first}: unreadable recording" in error and "re-record with --record" in error
+    assert "OPENAI_BASE_URL" not in err
