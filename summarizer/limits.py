@@ -9,4 +9,4 @@ MAX_CONCURRENCY = 64  # eval: cases in flight at once
 def whole_in(value: object, low: int, high: int) -> bool:
     """``value`` is a whole number (an int, not a bool) from ``low`` to ``high``."""
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # an input file: a saved news page is well under this
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024  # an input file: a saved page, images inlined, is well under this

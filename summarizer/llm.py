@@ -88,7 +88,7 @@ class LLM:
 
     def _send(self, usage: Usage, request: dict[str, Any]) -> ChatCompletion:
         if self.player is not None:
-            data = self.player.load(request)
+            data = mask_known(self.player.load(request))  # a recording made before keys were masked
         else:
             data = call_with_retries(
                 lambda: self.backend.send(request), self.settings.transport, sleep=self.settings.sleep

@@ -40,24 +40,29 @@ def redact(text: str) -> str:
     return _SHAPED.sub(lambda m: (m.group("keep") or m.group("param") or "") + REDACTED, text)
 
 
-def mask_known(value: Any) -> Any:
-    """``value`` (an endpoint's JSON answer) with every known key masked in its strings.
+ANSWER_KEY_CHARS = 16  # shorter "keys" are placeholders ("EMPTY", "none", "ollama"), not secrets
 
-    Only the keys in use, not credential shapes: an answer is the model's text about an
-    article ("bearer bonds" must stay), but an endpoint that echoes the key it was sent
-    must not get it into a summary, a re-ask, a report or a recording.
+
+def mask_known(value: Any) -> Any:
+    """``value`` (an endpoint's JSON answer) with each API key in use masked where it stands
+    as a whole token, in its strings and its field names.
+
+    Only real keys: credential shapes are left alone (an answer is the model's text about an
+    article: "bearer bonds" must stay), and so are values under ``ANSWER_KEY_CHARS``
+    characters, which local servers take as placeholders and which would also match ordinary
+    words ("none" in "nonetheless"). An endpoint that echoes the key it was sent must not get
+    it into a summary, a re-ask, a report or a recording.
     """
-    known = _known()
-    if not known:
+    keys = [k for k in _known() if len(k) >= ANSWER_KEY_CHARS]
+    if not keys:
         return value
+    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(k)}(?![\w-])" for k in keys))
 
     def walk(item: Any) -> Any:
         if isinstance(item, str):
-            for secret in known:
-                item = item.replace(secret, REDACTED)
-            return item
+            return pattern.sub(REDACTED, item)
         if isinstance(item, dict):
-            return {key: walk(v) for key, v in item.items()}
+            return {walk(key): walk(v) for key, v in item.items()}
         if isinstance(item, list):
             return [walk(v) for v in item]
         return item

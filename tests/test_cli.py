@@ -111,8 +111,8 @@ def test_endpoint_down_is_one_line_and_keeps_existing_output(monkeypatch, capsys
         (["summarize", "{binary}"], 2, "binary"),
         (["summarize", "{latin1}"], 2, "not UTF-8"),
         (["summarize", "{badheader}"], 2, "date header"),
-        (["summarize", "{huge}"], 2, "is over 10 MB"),
-        (["render", "/dev/zero"], 2, "is over 10 MB"),
+        (["summarize", "{huge}"], 2, "is over 50 MB"),
+        (["render", "/dev/zero"], 2, "is over 50 MB"),
         (["summarize", str(SEED), "--date", "June 8"], 2, "YYYY-MM-DD"),
         (["summarize", str(SEED), "--date", ""], 2, "YYYY-MM-DD"),
         (["summarize", str(SEED), "--date", "\uff12\uff10\uff11\uff17-06-08"], 2, "YYYY-MM-DD"),
@@ -143,7 +143,7 @@ def test_bad_input_is_one_line_with_exit_code(args, code, needle, capsys, tmp_pa
     files = {
         "{empty}": b"", "{blank}": b"  \n\t\n", "{binary}": b"\x00\x01\x02PK\x03\x04",
         "{latin1}": "Caf\u00e9 au lait".encode("latin-1"), "{badheader}": b"date 2017-13-45\nBody text.",
-        "{huge}": b"Lavrov meets de Mistura. " * (11 * 2**20 // 25),
+        "{huge}": b"Lavrov meets de Mistura. " * (51 * 2**20 // 25),
     }
     resolved = []
     for arg in args:

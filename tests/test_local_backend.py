@@ -172,7 +172,6 @@ def test_check_fits_counts_prompt_and_answer(fake_llama, words, max_tokens, fits
         pytest.param("SUMMARIZER_N_CTX", "-512", id="n_ctx-negative"),
         pytest.param("SUMMARIZER_N_CTX", "8k", id="n_ctx-with-unit"),
         pytest.param("SUMMARIZER_THREADS", "abc", id="threads-word"),
-        pytest.param("SUMMARIZER_THREADS", "0", id="threads-zero"),
         pytest.param("SUMMARIZER_THREADS", "-2", id="threads-negative"),
         pytest.param("SUMMARIZER_THREADS", "2.5", id="threads-fraction"),
     ],
@@ -197,6 +196,7 @@ def test_a_bad_number_in_the_environment_is_one_line_before_the_model_loads(name
         pytest.param("", "", (local.DEFAULT_N_CTX, os.cpu_count() or 2), id="empty-defaults"),
         pytest.param(" 4096 ", "3\n", (4096, 3), id="blanks-around-ignored"),
         pytest.param("1", "1", (1, 1), id="one"),
+        pytest.param(None, "0", (local.DEFAULT_N_CTX, os.cpu_count() or 2), id="threads-zero-means-every-core"),
     ],
 )
 def test_good_numbers_in_the_environment(n_ctx, threads, expected, monkeypatch, tmp_path):

@@ -91,10 +91,21 @@ def test_library_loggers_and_their_children_get_the_filter():
 
 def test_an_answer_gets_the_known_key_masked_but_keeps_credential_shapes(monkeypatch):
     """mask_known is for the model's text about an article: "bearer bonds" stay."""
-    monkeypatch.setenv("OPENAI_API_KEY", "plain-key-4242")
-    answer = {"choices": [{"message": {"content": "Bearer bonds and plain-key-4242 and sk-abcdefghijk"}}], "n": 1}
+    monkeypatch.setenv("OPENAI_API_KEY", "plain-key-4242-abcdef")
+    answer = {"choices": [{"message": {"content": "Bearer bonds, plain-key-4242-abcdef and sk-abcdefghijk"}}],
+              "plain-key-4242-abcdef": 1}
     masked = redact_module.mask_known(answer)
-    assert masked["choices"][0]["message"]["content"] == "Bearer bonds and *** and sk-abcdefghijk"
-    assert masked["n"] == 1 and answer["choices"][0]["message"]["content"].count("plain-key-4242") == 1
+    assert masked["choices"][0]["message"]["content"] == "Bearer bonds, *** and sk-abcdefghijk"
+    assert masked["***"] == 1  # a field name too
+    assert answer["choices"][0]["message"]["content"].count("plain-key-4242-abcdef") == 1  # a copy, not changed
     monkeypatch.delenv("OPENAI_API_KEY")
     assert redact_module.mask_known(answer) is answer  # no key in use: nothing to do
+
+
+@pytest.mark.parametrize("key", ["EMPTY", "none", "test", "ollama", "sk-no-key-required"])
+def test_placeholder_keys_and_word_parts_are_left_in_answers(key, monkeypatch):
+    """Local servers are often given a placeholder key; an answer's words must survive it."""
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    add_secret(key)
+    text = "Nonetheless the latest test of none EMPTY ollama, sk-no-key-required-ish"
+    assert redact_module.mask_known({"content": text}) == {"content": text}

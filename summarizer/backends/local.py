@@ -59,10 +59,11 @@ def _close_models() -> None:
     _LOADED.clear()
 
 
-def positive_int_env(name: str, default: int, unit: str) -> int:
-    """``$name`` as a positive integer (a number of ``unit``); ``default`` when it is unset or empty."""
+def positive_int_env(name: str, default: int, unit: str, zero_is_default: bool = False) -> int:
+    """``$name`` as a positive integer (a number of ``unit``); ``default`` when it is unset or
+    empty, and for 0 where ``zero_is_default``."""
     text = os.environ.get(name, "").strip()
-    if not text:
+    if not text or (zero_is_default and text == "0"):
         return default
     try:
         value = int(text)
@@ -129,7 +130,7 @@ class LocalBackend:
         self.path = path
         self.n_ctx = n_ctx or positive_int_env(N_CTX_ENV, DEFAULT_N_CTX, "tokens")
         # read now: a bad value fails as the backend is made, before any article or model load
-        self.threads = positive_int_env(THREADS_ENV, os.cpu_count() or 2, "threads")
+        self.threads = positive_int_env(THREADS_ENV, os.cpu_count() or 2, "threads", zero_is_default=True)  # 0: all
         self.model = path.stem
         self.label = f"local:{path.name}"
         self._lock = threading.Lock()

@@ -151,14 +151,16 @@ def checked_base_url(value: str | None) -> str:
 
 
 def checked_api_key(value: str | None) -> str | None:
-    """``value`` without the whitespace around it (a pasted newline); a key with whitespace,
-    control or non-ASCII characters inside cannot go in an HTTP header. The key is never shown."""
+    """``value`` without the whitespace around it (a pasted newline); a key with a control or
+    non-ASCII character inside cannot go in an HTTP header at all (a space can: the server
+    judges the key). Checked for every provider, since the key is sent wherever it is set.
+    The key is never shown."""
     value = (value or "").strip()
     if not value:
         return None
-    if not all(" " < ch < "\x7f" for ch in value):
-        raise ConfigError(f"{KEY_ENV} has a space, control or non-ASCII character inside it; "
-                          "set it to the key alone (a key is one run of printable ASCII characters)")
+    if not all(" " <= ch < "\x7f" for ch in value):
+        raise ConfigError(f"{KEY_ENV} has a control or non-ASCII character inside it; "
+                          "set it to the key alone (a key is printable ASCII characters)")
     return value
 
 

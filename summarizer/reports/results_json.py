@@ -13,7 +13,9 @@
                                             # approximate 95% bootstrap over cases
                                             # (scoring/intervals.py); None under 5 cases
       "cases": [{"id", "outputs", "scores", "error", "latency_s", "usage",
-                 "threshold_misses", "passed"}],
+                 "threshold_misses", "passed"}],  # a case's "passed": no error and
+                                            # no miss of its own; stricter than the
+                                            # suite's, which gates on aggregate scores
       "warnings": [str],
       "baseline": BaselineDiff.to_dict()    # only when compared
     }
