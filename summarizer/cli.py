@@ -95,14 +95,15 @@ def _path_option(*names: str, help: str) -> Any:
 def summarize(path: str, model: str | None, published: str | None, fmt: str | None, output: Path | None,
               stats: bool, prompts: Path | None, pipeline: str, reasks: int, transport_retries: int) -> None:
     """Summarize the article at PATH (`-` for stdin)."""
-    from .api import Summarizer
     from .articles import parse_date, read_article
-    from .formatting import summary_markdown
 
-    article = read_article(path)
+    article = read_article(path)  # the input first: a bad file or flag answers before the libraries load
     when = parse_date(published) if published is not None else None
     if output is not None:
         _check_output(output)
+    from .api import Summarizer
+    from .formatting import summary_markdown
+
     summarizer = Summarizer(model, prompts_dir=prompts, pipeline=pipeline, settings=_settings(reasks, transport_retries, None))
     try:
         with err_console().status(f"summarizing with {summarizer.model_label}...") if sys.stderr.isatty() else _null():

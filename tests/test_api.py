@@ -66,3 +66,23 @@ def test_library_logs_and_errors_never_show_the_key(stub):
     assert "HTTP 400" in proc.stdout and "key=***" in proc.stdout
     assert "API call failed" in proc.stderr and "key=***" in proc.stderr
     assert key not in proc.stdout + proc.stderr
+
+
+def test_the_command_line_starts_without_the_model_libraries():
+    """The public names load on first use: `summarizer --help`, a bad flag or a bad file answer
+    without importing openai and instructor, and Ctrl-C while they load is the CLI's own."""
+    code = (
+        "import sys, summarizer.cli\n"
+        "print(sorted(m for m in ('openai', 'instructor', 'summarizer.api') if m in sys.modules))\n"
+        "from summarizer import Summarizer, UsageError\n"
+        "import summarizer\n"
+        "print(summarizer.Summarizer is Summarizer, 'openai' in sys.modules, set(summarizer.__all__) <= set(dir(summarizer)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["[]", "True True True"]
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'Summariser'"):
+        summarizer.Summariser  # noqa: B018
