@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import isodates
 from .errors import UsageError
 from .limits import MAX_ARTICLE_BYTES
 
@@ -28,7 +29,7 @@ class Article:
 def parse_date(value: str, source: str = "--date") -> date:
     """Parse a YYYY-MM-DD publication date or raise a UsageError naming ``source``."""
     try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        if not isodates.DAY.match(value):
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:

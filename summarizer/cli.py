@@ -43,26 +43,11 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _settings(reasks: int, transport_retries: int, timeout: float | None):
+def _settings(reasks: int, transport_retries: int):
     from .llm import LLMSettings
     from .transport import RetryPolicy
 
     return LLMSettings(transport=RetryPolicy(attempts=transport_retries + 1), reasks=reasks)
-
-
-model_option = click.option("--model", "-m", metavar="SPEC", help="local, local:PATH.gguf, openai/NAME, ollama/NAME, vllm/NAME, llamacpp/NAME (default: $SUMMARIZER_MODEL or local).")
-prompts_option = click.option("--prompts", "prompts", type=click.Path(), callback=lambda ctx, param, value: _path(param, value),
-                              help="Render from this template directory.")
-reasks_option = click.option("--reasks", default=2, show_default=True, type=click.IntRange(0, MAX_REASKS), help="Validation re-asks per call.")
-transport_retries_option = click.option("--transport-retries", default=3, show_default=True, type=click.IntRange(0, MAX_ATTEMPTS - 1), help="Retries of 429/5xx/timeouts per request.")
-pipeline_option = click.option("--pipeline", type=click.Choice(["focused", "plain"]), default="focused", show_default=True, help="focused: checked per-field calls; plain: one call, model writes ISO dates.")
-date_option = click.option("--date", "published", metavar="YYYY-MM-DD", help="Publication date (overrides the article's `date` header).")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="summarizer")
-def cli() -> None:
-    """Turn a news article into a checkable structured summary."""
 
 
 def _nonempty(param: click.Parameter, value: str | None) -> str | None:
@@ -79,6 +64,20 @@ def _path(param: click.Parameter, value: str | None) -> Path | None:
 
 def _path_option(*names: str, help: str) -> Any:
     return click.option(*names, type=click.Path(), callback=lambda ctx, param, value: _path(param, value), help=help)
+
+
+model_option = click.option("--model", "-m", metavar="SPEC", help="local, local:PATH.gguf, openai/NAME, ollama/NAME, vllm/NAME, llamacpp/NAME (default: $SUMMARIZER_MODEL or local).")
+prompts_option = _path_option("--prompts", help="Render from this template directory.")
+reasks_option = click.option("--reasks", default=2, show_default=True, type=click.IntRange(0, MAX_REASKS), help="Validation re-asks per call.")
+transport_retries_option = click.option("--transport-retries", default=3, show_default=True, type=click.IntRange(0, MAX_ATTEMPTS - 1), help="Retries of 429/5xx/timeouts per request.")
+pipeline_option = click.option("--pipeline", type=click.Choice(["focused", "plain"]), default="focused", show_default=True, help="focused: checked per-field calls; plain: one call, model writes ISO dates.")
+date_option = click.option("--date", "published", metavar="YYYY-MM-DD", help="Publication date (overrides the article's `date` header).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="summarizer")
+def cli() -> None:
+    """Turn a news article into a checkable structured summary."""
 
 
 @cli.command()
@@ -104,7 +103,7 @@ def summarize(path: str, model: str | None, published: str | None, fmt: str | No
     from .api import Summarizer
     from .formatting import summary_markdown
 
-    summarizer = Summarizer(model, prompts_dir=prompts, pipeline=pipeline, settings=_settings(reasks, transport_retries, None))
+    summarizer = Summarizer(model, prompts_dir=prompts, pipeline=pipeline, settings=_settings(reasks, transport_retries))
     try:
         with err_console().status(f"summarizing with {summarizer.model_label}...") if sys.stderr.isatty() else _null():
             result = summarizer.run(article, when)
@@ -225,7 +224,7 @@ def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path
     evaluation = Evaluation(EvalOptions(
         suite=suite_dir, model=model, concurrency=concurrency, out=out, fail_under=list(fail_under),
         baseline=baseline, record=record, replay=replay, cases=cases, resume=resume, prompts=prompts,
-        pipeline=pipeline, settings=_settings(reasks, transport_retries, None),
+        pipeline=pipeline, settings=_settings(reasks, transport_retries),
     ))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -99,10 +99,10 @@ def claim_out(out: Path, command: str) -> None:
     holds_run = (out / CASES_DIR).is_dir() or (out / RUN_FILE).is_file()
     if command == "score" and holds_run:
         raise UsageError(f"--out {out} holds an eval run, whose results.json would be replaced; choose another --out")
-    if command == "eval" and not holds_run and (out / REPORT_FILES["results"]).exists():
+    holds_report = (out / REPORT_FILES["results"]).exists()
+    if command == "eval" and not holds_run and holds_report:
         raise UsageError(f"--out {out} holds a score report, not an eval run; choose another --out")
-    ours = holds_run or (out / REPORT_FILES["results"]).exists()
-    if not ours and (foreign := [name for name in REPORT_FILES.values() if (out / name).exists()]):
+    if not (holds_run or holds_report) and (foreign := [name for name in REPORT_FILES.values() if (out / name).exists()]):
         raise UsageError(f"--out {out} holds {', '.join(foreign)}, not from a summarizer run, which the reports "
                          "would replace; choose another --out")
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,6 @@ GOLD_SUFFIX = ".gold.json"
 ARTICLE_SUFFIX = ".txt"
 SUITE_FILE = "suite.toml"
 _FIX = "fix the gold file (format: docs/GOLD_FORMAT.md)"
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: \d also takes "２０１３"
 
 
 class _Strict(BaseModel):
@@ -105,7 +103,7 @@ class Gold(_Strict):
     @field_validator("published")
     @classmethod
     def _published(cls, value: str) -> str:
-        if not _DAY.match(value):
+        if not isodates.DAY.match(value):
             raise ValueError(f"{value!r} is not YYYY-MM-DD")
         return isodates.validate(value)
 

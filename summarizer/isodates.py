@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _PART = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")  # ASCII digits only
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # a YYYY-MM-DD day; ASCII digits: \d also takes "２０１３"
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ the CLI imports it before anything heavy)."""
 MAX_REASKS = 10  # validation re-asks per call
 MAX_ATTEMPTS = 21  # transport: a first try and up to 20 retries
 MAX_CONCURRENCY = 64  # eval: cases in flight at once
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024  # an input file: a saved page, images inlined, is well under this
 
 
 def whole_in(value: object, low: int, high: int) -> bool:
     """``value`` is a whole number (an int, not a bool) from ``low`` to ``high``."""
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-MAX_ARTICLE_BYTES = 50 * 1024 * 1024  # an input file: a saved page, images inlined, is well under this

@@ -2,7 +2,7 @@
 
 Known secrets are the API keys in use (`add_secret`, and $OPENAI_API_KEY); beyond
 them anything shaped like a credential is masked: ``Bearer ...``, ``sk-...`` keys,
-the ``user:password@`` part of a URL and its ``?api_key=``-like parameters.
+the ``user:password@`` (or ``user@``) part of a URL and its ``?api_key=``-like parameters.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ _KNOWN: set[str] = set()
 _SHAPED = re.compile(
     r"(?i)(?P<keep>\bbearer\s+)[^\s\"',;}]+"  # Authorization: Bearer <token>
     r"|\bsk-[A-Za-z0-9_\-]{6,}"  # OpenAI-style keys
-    r"|(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"  # user:password@ in a URL
+    r"|(?<=://)[^/?#\s@]+(?=@)"  # user:password@ (or a token as the user@) in a URL
     r"|(?P<param>[?&](?:api[_-]?key|key|token|access_token)=)[^&\s\"']+"  # ?api_key=... in a URL
 )
 

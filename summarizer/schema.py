@@ -3,14 +3,12 @@ docstrings are the JSON schema the model reads."""
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import isodates
 
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits only
 
 Kind = Literal["person", "organization", "country"]
 
@@ -94,6 +92,6 @@ class ArticleSummary(BaseModel):
     def _day(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not _DAY.match(value):
+        if not isodates.DAY.match(value):
             raise ValueError(f"published must be YYYY-MM-DD, got {value!r}")
         return isodates.validate(value)

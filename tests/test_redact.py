@@ -25,6 +25,7 @@ def no_known_secrets(monkeypatch):
         ("key sk-proj-AbC123xyz was refused", "key *** was refused"),
         ("http://alice:hunter2@example.com/v1", "http://***@example.com/v1"),
         ("https://user:p%40ss@10.0.0.1:8000/v1/chat", "https://***@10.0.0.1:8000/v1/chat"),
+        ("https://tok3n-abc@example.com/v1", "https://***@example.com/v1"),  # a token as the user
         ("POST http://h:8000/v1/chat/completions?api_key=abc123&x=1", "POST http://h:8000/v1/chat/completions?api_key=***&x=1"),
         ("https://h/v1?token=zz9", "https://h/v1?token=***"),
         ("HTTP 500: overloaded", "HTTP 500: overloaded"),  # nothing secret: unchanged

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -24,7 +23,7 @@ except ImportError:  # pragma: no cover - depends on the installed SDK
     import httpx as _http  # type: ignore[no-redef]
 
 from ..errors import ConfigError, ModelError, UsageError, not_a_completion
-from ..redact import REDACTED, add_secret, redact
+from ..redact import add_secret, redact
 from ..transport import StreamDropped
 from . import chat_completion
 from .repeats import RepeatGuard, min_items
@@ -35,7 +34,6 @@ DROPPED = "the endpoint stopped in the middle of the answer"
 BASE_URL_ENV = "OPENAI_BASE_URL"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_API_KEY"
-_USERINFO = re.compile(r"(?<=://)[^/?#@\s]+(?=@)")  # user@ or user:password@ (redact() masks only the latter)
 
 
 class OpenAIBackend:
@@ -144,8 +142,7 @@ def checked_base_url(value: str | None) -> str:
     except (_http.InvalidURL, ValueError, TypeError):
         ok = False
     if not ok:
-        shown = redact(_USERINFO.sub(REDACTED, value))
-        raise ConfigError(f"{BASE_URL_ENV}={shown!r} is not a valid http(s) URL with a host; "
+        raise ConfigError(f"{BASE_URL_ENV}={redact(value)!r} is not a valid http(s) URL with a host; "
                           "set it to the server's base URL, such as http://localhost:8000/v1")
     return value
 
