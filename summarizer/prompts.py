@@ -16,7 +16,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UsageError
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "prompts"
+_INSTALLED = Path(__file__).resolve().parent / "prompt_templates"  # a built wheel (see pyproject.toml)
+_CHECKOUT = Path(__file__).resolve().parent.parent / "prompts"  # the checkout, installed editable
+DEFAULT_DIR = _INSTALLED if _INSTALLED.is_dir() else _CHECKOUT
 
 
 class Prompts:
