@@ -192,6 +192,8 @@ def _report(results: dict[str, Any], out: Path) -> int:
 
 fail_under_option = click.option("--fail-under", multiple=True, metavar="FIELD=VALUE", help="Fail (exit 1) when a score is under VALUE, e.g. participants.f1=0.8. Repeatable.")
 out_option = _path_option("--out", help="Report directory (default: runs/TIMESTAMP).")
+allow_unpaired_option = click.option("--allow-unpaired", is_flag=True,
+                                     help="Skip an article without its gold file (or the reverse) instead of stopping.")
 
 
 @cli.command(name="eval")
@@ -205,6 +207,7 @@ out_option = _path_option("--out", help="Report directory (default: runs/TIMESTA
 @_path_option("--replay", help="Answer from recordings in DIR: no network, no key.")
 @click.option("--cases", metavar="GLOB", callback=lambda ctx, param, value: _nonempty(param, value),
               help="Only cases whose id matches GLOB.")
+@allow_unpaired_option
 @click.option("--resume", is_flag=True, help="Skip cases already finished in --out.")
 @click.option("--stats", is_flag=True, help="Print latency and token figures per case.")
 @prompts_option
@@ -212,7 +215,7 @@ out_option = _path_option("--out", help="Report directory (default: runs/TIMESTA
 @reasks_option
 @transport_retries_option
 def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path | None, fail_under: tuple[str, ...],
-          baseline: Path | None, record: Path | None, replay: Path | None, cases: str | None, resume: bool,
+          baseline: Path | None, record: Path | None, replay: Path | None, cases: str | None, allow_unpaired: bool, resume: bool,
           stats: bool, prompts: Path | None, pipeline: str, reasks: int, transport_retries: int) -> None:
     """Summarize every case in SUITE_DIR and score it against its gold file."""
     from .evaluate import EvalOptions, Evaluation
@@ -223,7 +226,7 @@ def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path
         raise UsageError("--record and --replay exclude each other; pick one")
     evaluation = Evaluation(EvalOptions(
         suite=suite_dir, model=model, concurrency=concurrency, out=out, fail_under=list(fail_under),
-        baseline=baseline, record=record, replay=replay, cases=cases, resume=resume, prompts=prompts,
+        baseline=baseline, record=record, replay=replay, cases=cases, allow_unpaired=allow_unpaired, resume=resume, prompts=prompts,
         pipeline=pipeline, settings=_settings(reasks, transport_retries),
     ))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -262,11 +265,12 @@ def eval_(suite_dir: Path, model: str | None, concurrency: int | None, out: Path
 @click.argument("predictions_dir", type=click.Path(path_type=Path))
 @out_option
 @fail_under_option
-def score(suite_dir: Path, predictions_dir: Path, out: Path | None, fail_under: tuple[str, ...]) -> None:
+@allow_unpaired_option
+def score(suite_dir: Path, predictions_dir: Path, out: Path | None, fail_under: tuple[str, ...], allow_unpaired: bool) -> None:
     """Score existing predictions (PREDICTIONS_DIR/NAME.json) without calling a model."""
     from .evaluate import run_score
 
-    results, prep = run_score(suite_dir, predictions_dir, out, list(fail_under))
+    results, prep = run_score(suite_dir, predictions_dir, out, list(fail_under), allow_unpaired)
     sys.exit(_report(results, prep.out))
 
 

@@ -55,6 +55,7 @@ class EvalOptions:
     record: Path | None = None
     replay: Path | None = None
     cases: str | None = None
+    allow_unpaired: bool = False
     resume: bool = False
     prompts: Path | None = None
     pipeline: str = "focused"
@@ -76,9 +77,10 @@ def default_out() -> Path:
     return Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def prepare(suite_dir: Path, out: Path | None, fail_under: list[str], baseline: Path | None, cases: str | None = None) -> Prepared:
+def prepare(suite_dir: Path, out: Path | None, fail_under: list[str], baseline: Path | None, cases: str | None = None,
+            allow_unpaired: bool = False) -> Prepared:
     """Validate the suite, thresholds and baseline; pick the output directory."""
-    suite = load_suite(suite_dir, cases)
+    suite = load_suite(suite_dir, cases, allow_unpaired)
     limits = th.merge(suite.config.threshold_list(), th.parse_thresholds(fail_under))
     base = load_baseline(baseline) if baseline else None
     return Prepared(suite, limits, base, out or default_out(), baseline)
@@ -183,7 +185,7 @@ class Evaluation:
     """A suite run, checked up front: suite, thresholds, baseline, output dir, model."""
 
     def __init__(self, opts: EvalOptions) -> None:
-        self.prep = prepare(opts.suite, opts.out, opts.fail_under, opts.baseline, opts.cases)
+        self.prep = prepare(opts.suite, opts.out, opts.fail_under, opts.baseline, opts.cases, opts.allow_unpaired)
         out = self.prep.out
         if not opts.resume and (out / CASES_DIR).is_dir() and any((out / CASES_DIR).iterdir()):
             raise UsageError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
@@ -260,9 +262,10 @@ def load_prediction(path: Path) -> ArticleSummary:
         raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
 
 
-def run_score(suite_dir: Path, predictions: Path, out: Path | None, fail_under: list[str]) -> tuple[dict[str, Any], Prepared]:
+def run_score(suite_dir: Path, predictions: Path, out: Path | None, fail_under: list[str],
+              allow_unpaired: bool = False) -> tuple[dict[str, Any], Prepared]:
     """Score existing predictions (`NAME.json`); a missing one scores as an empty summary."""
-    prep = prepare(suite_dir, out, fail_under, None)
+    prep = prepare(suite_dir, out, fail_under, None, allow_unpaired=allow_unpaired)
     if not predictions.is_dir():
         raise UsageError(f"{predictions}: no such predictions directory; give a directory of NAME.json files")
     loaded = {c.id: load_prediction(predictions / f"{c.id}.json") for c in prep.suite.cases if (predictions / f"{c.id}.json").is_file()}

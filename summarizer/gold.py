@@ -234,11 +234,14 @@ def load_suite_config(path: str | Path) -> SuiteConfig:
     return config
 
 
-def load_suite(directory: str | Path, cases_glob: str | None = None) -> Suite:
+def load_suite(directory: str | Path, cases_glob: str | None = None, allow_unpaired: bool = False) -> Suite:
     """Validate and load a suite; ``cases_glob`` (fnmatch on case ids) picks cases.
 
-    Every gold file is validated even when ``cases_glob`` filters. Unpaired
-    files are reported in ``Suite.warnings``; an empty result is a UsageError.
+    Every gold file is validated even when ``cases_glob`` filters. An article without
+    its gold file or a gold file without its article (among the names ``cases_glob``
+    picks) is a UsageError: a misnamed file would otherwise shrink the suite and a CI
+    gate would still pass. With ``allow_unpaired`` they are skipped and listed in
+    ``Suite.warnings``. An empty result is a UsageError.
     """
     root = Path(directory)
     if not root.is_dir():
@@ -247,8 +250,15 @@ def load_suite(directory: str | Path, cases_glob: str | None = None) -> Suite:
     articles = {p.stem: p for p in root.glob("*" + ARTICLE_SUFFIX)}
     config_path = root / SUITE_FILE
     config = load_suite_config(config_path) if config_path.is_file() else SuiteConfig()
-    warnings = [f"{articles[n]}: article without gold (no {n}{GOLD_SUFFIX}); skipped" for n in sorted(articles.keys() - golds.keys())]
-    warnings += [f"{golds[n]}: gold without article (no {n}{ARTICLE_SUFFIX}); skipped" for n in sorted(golds.keys() - articles.keys())]
+    picked = (lambda name: fnmatch.fnmatchcase(name, cases_glob)) if cases_glob else (lambda name: True)
+    unpaired = [f"{articles[n]} has no {n}{GOLD_SUFFIX}" for n in sorted(articles.keys() - golds.keys()) if picked(n)]
+    unpaired += [f"{golds[n]} has no {n}{ARTICLE_SUFFIX}" for n in sorted(golds.keys() - articles.keys()) if picked(n)]
+    if unpaired and not allow_unpaired:
+        raise UsageError(
+            f"{root}: unpaired files: {'; '.join(unpaired)}; add or rename the missing file, "
+            "or pass --allow-unpaired to skip them"
+        )
+    warnings = [f"{entry}; skipped" for entry in unpaired]
     cases = []
     for name in sorted(golds.keys() & articles.keys()):
         gold = load_gold(golds[name])

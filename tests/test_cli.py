@@ -226,6 +226,25 @@ def test_bad_gold_file_stops_before_any_model_call(tmp_path, capsys, stub, monke
     assert stub.requests == []
 
 
+def test_a_misnamed_gold_file_stops_eval_unless_unpaired_files_are_allowed(tmp_path, capsys, stub, monkeypatch):
+    suite = tmp_path / "suite"
+    shutil.copytree(NEWS, suite, ignore=shutil.ignore_patterns("suite.toml"))
+    (suite / "05_afp_hill_six_party_talks.gold.json").rename(suite / "05_afp_hill_six_party.gold.json")
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "05_afp_hill_six_party_talks.txt has no 05_afp_hill_six_party_talks.gold.json" in err
+    assert "05_afp_hill_six_party.gold.json has no 05_afp_hill_six_party.txt" in err
+    assert stub.requests == [] and not (tmp_path / "o").exists()
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o"), "--allow-unpaired"], capsys)
+    results = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert len(results["cases"]) == 7 and "05_afp_hill_six_party_talks" not in {c["id"] for c in results["cases"]}
+    assert "05_afp_hill_six_party.gold.json has no" in " ".join(results["warnings"])
+    code, _, err = run(["score", str(suite), str(tmp_path / "o"), "--out", str(tmp_path / "s")], capsys)
+    assert code == 2 and "--allow-unpaired" in err
+
+
 def test_module_runs_without_traceback_on_bad_input():
     proc = subprocess.run([sys.executable, "-m", "summarizer", "summarize", "/no/such"], capture_output=True, text=True)
     assert proc.returncode == 2

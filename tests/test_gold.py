@@ -112,21 +112,42 @@ def test_bad_gold_elsewhere_in_suite_fails_even_with_filter(tmp_path):
         load_suite(tmp_path, cases_glob="a_*")
 
 
-def test_unpaired_files_are_warnings(tmp_path):
+def _with_unpaired(tmp_path):
     write_case(tmp_path, gold=GOOD)
     write_case(tmp_path, "lonely_article")
     write_case(tmp_path, "lonely_gold", gold=with_change("id", "lonely_gold"), article=None)
-    suite = load_suite(tmp_path)
+
+
+def test_unpaired_files_stop_the_suite_naming_each_file(tmp_path):
+    _with_unpaired(tmp_path)
+    with pytest.raises(UsageError) as caught:
+        load_suite(tmp_path)
+    message = str(caught.value)
+    assert "lonely_article.txt has no lonely_article.gold.json" in message
+    assert "lonely_gold.gold.json has no lonely_gold.txt" in message
+    assert "--allow-unpaired" in message and "\n" not in message
+
+
+def test_unpaired_files_are_skipped_with_a_warning_when_allowed(tmp_path):
+    _with_unpaired(tmp_path)
+    suite = load_suite(tmp_path, allow_unpaired=True)
     assert [c.id for c in suite.cases] == ["case"]
     assert len(suite.warnings) == 2
-    assert "lonely_article.txt" in suite.warnings[0] and "without gold" in suite.warnings[0]
-    assert "lonely_gold.gold.json" in suite.warnings[1] and "without article" in suite.warnings[1]
+    assert "lonely_article.txt has no" in suite.warnings[0] and suite.warnings[0].endswith("skipped")
+    assert "lonely_gold.gold.json has no" in suite.warnings[1]
+
+
+def test_unpaired_files_the_cases_pattern_leaves_out_do_not_stop_it(tmp_path):
+    _with_unpaired(tmp_path)
+    assert [c.id for c in load_suite(tmp_path, cases_glob="ca*").cases] == ["case"]
+    with pytest.raises(UsageError, match="lonely_gold.gold.json has no"):
+        load_suite(tmp_path, cases_glob="lonely_g*")
 
 
 def test_suite_with_only_orphans_is_empty(tmp_path):
     write_case(tmp_path, "lonely_article")
     with pytest.raises(UsageError, match="suite is empty"):
-        load_suite(tmp_path)
+        load_suite(tmp_path, allow_unpaired=True)
 
 
 @pytest.mark.parametrize(("which", "says"), [("case.gold.json", "Is a directory"), ("case.txt", "is a directory")])
