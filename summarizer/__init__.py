@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 _HOMES = {
     "api": ("Summarizer", "SummaryResult", "asummarize", "summarize"),
     "articles": ("Article", "read_article"),
-    "errors": ("ConfigError", "ModelError", "RetriesExhausted", "SummarizerError", "Usage", "UsageError"),
+    "errors": ("ConfigError", "ModelError", "RetriesExhausted", "SummarizerError", "SummarizerWarning", "Usage",
+               "UsageError"),
     "llm": ("LLMSettings",),
     "schema": ("ArticleSummary", "KeyIssue", "Participant", "UpcomingEvent"),
     "transport": ("RetryPolicy",),
@@ -27,7 +28,7 @@ __all__ = sorted([*_MODULE_OF, "__version__"])
 if TYPE_CHECKING:
     from .api import Summarizer, SummaryResult, asummarize, summarize
     from .articles import Article, read_article
-    from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError
+    from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, SummarizerWarning, Usage, UsageError
     from .llm import LLMSettings
     from .schema import ArticleSummary, KeyIssue, Participant, UpcomingEvent
     from .transport import RetryPolicy

@@ -10,13 +10,14 @@ import signal
 import statistics
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .console import err_console, out_console
-from .errors import SummarizerError, UsageError
+from .errors import SummarizerError, SummarizerWarning, UsageError
 from .limits import MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_REASKS
 from .redact import RedactingFilter, redact
 
@@ -299,8 +300,20 @@ def _route_logs() -> None:
     root.addHandler(_LOG_HANDLER)
 
 
+_SHOW_WARNING = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *rest: Any, **kwargs: Any) -> None:
+    """The package's own warnings as one ``warning:`` line; any other as Python shows it."""
+    if issubclass(category, SummarizerWarning):
+        click.echo(f"warning: {redact(str(message))}", err=True)
+    else:
+        _SHOW_WARNING(message, category, *rest, **kwargs)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every failure becomes one line on stderr and an exit code."""
+    warnings.showwarning = _show_warning
     try:
         _route_logs()
         cli.main(args=argv, prog_name="summarizer", standalone_mode=False)

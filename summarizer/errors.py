@@ -39,6 +39,14 @@ class ModelError(SummarizerError):
     exit_code = 1
 
 
+class SummarizerWarning(UserWarning):
+    """Something costs speed or coverage but the run goes on; the message says what to change.
+
+    Issued with ``warnings.warn``, so a library user can filter it or route it to logging
+    (``logging.captureWarnings``); the command line prints it as one ``warning:`` line.
+    """
+
+
 def not_a_completion(label: str, shown: str) -> ModelError:
     """An endpoint whose reply is no chat completion at all (``shown``: a glimpse of it)."""
     return ModelError(

@@ -245,6 +245,25 @@ def test_a_misnamed_gold_file_stops_eval_unless_unpaired_files_are_allowed(tmp_p
     assert code == 2 and "--allow-unpaired" in err
 
 
+def test_a_package_warning_is_one_redacted_line_and_the_command_goes_on(tmp_path, capsys, monkeypatch):
+    import warnings
+
+    from summarizer.errors import SummarizerWarning
+    from summarizer.prompts import Prompts
+
+    render = Prompts.render
+
+    def warning_render(self, name, **variables):
+        warnings.warn("cannot save state in https://user:hunter2-secret@example.com/cache", SummarizerWarning)
+        return render(self, name, **variables)
+
+    monkeypatch.setattr(Prompts, "render", warning_render)
+    code, out, err = run(["render", str(SEED)], capsys)
+    assert code == 0 and "Lavrov" in out
+    lines = err.splitlines()
+    assert lines and set(lines) == {"warning: cannot save state in https://***@example.com/cache"}
+
+
 def test_module_runs_without_traceback_on_bad_input():
     proc = subprocess.run([sys.executable, "-m", "summarizer", "summarize", "/no/such"], capture_output=True, text=True)
     assert proc.returncode == 2

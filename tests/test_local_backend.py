@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ import pytest
 from summarizer.backends import greedy_grammar, local
 from summarizer.backends.local import LocalBackend
 from summarizer.backends.response_format import llama_response_format
-from summarizer.errors import UsageError
+from summarizer.errors import SummarizerWarning, UsageError
 from tests.faults import disk_full
 
 SCHEMA = {
@@ -234,7 +235,7 @@ class PrefixLlama(FakeLlama):
     ],
 )
 def test_a_prefix_state_that_cannot_be_saved_is_one_warning_and_the_answer_still_comes(
-        breakage, warning, monkeypatch, tmp_path, capsys):
+        breakage, warning, monkeypatch, tmp_path):
     """The prefix cache only saves time: a cache that cannot be written must not stop a run
     (the weights may sit in a read-only cache, or come from SUMMARIZER_GGUF), but must say once
     why every run is slower, and leave no half-written state behind."""
@@ -258,20 +259,24 @@ def test_a_prefix_state_that_cannot_be_saved_is_one_warning_and_the_answer_still
     monkeypatch.setitem(local._LOADED, (str(model), 64), fake)
     backend = LocalBackend(model, n_ctx=64)
 
-    for system in ("Instructions.", "Other instructions."):  # two prefixes: two saves tried
-        out = backend.send({"messages": [{"role": "system", "content": system}, {"role": "user", "content": "hi"}]})
-        assert out["choices"][0]["message"]["content"] == '{"zq_code": "PL-2"}'
-        assert backend.prefix_status == "evaluated"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.filterwarnings("always", category=SummarizerWarning)  # once is the cache's doing, not the filter's
+        for system in ("Instructions.", "Other instructions."):  # two prefixes: two saves tried
+            out = backend.send({"messages": [{"role": "system", "content": system}, {"role": "user", "content": "hi"}]})
+            assert out["choices"][0]["message"]["content"] == '{"zq_code": "PL-2"}'
+            assert backend.prefix_status == "evaluated"
 
-    err = capsys.readouterr().err
     states = cache / "prefix-states"
     if warning is None:
-        assert err == ""
+        assert [str(w.message) for w in caught] == []
         assert len(list(states.glob("prefix-*.state"))) == 2
     else:
-        assert err == (f"warning: cannot save the prompt-prefix state in {states} ({warning}), so each run "
-                       "evaluates the instructions afresh (slower); set SUMMARIZER_CACHE_DIR to a writable "
-                       "directory, or SUMMARIZER_PREFIX_CACHE=0 to skip the cache\n")
+        assert [(w.category, str(w.message)) for w in caught] == [(
+            SummarizerWarning,
+            f"cannot save the prompt-prefix state in {states} ({warning}), so each run "
+            "evaluates the instructions afresh (slower); set SUMMARIZER_CACHE_DIR to a writable "
+            "directory, or SUMMARIZER_PREFIX_CACHE=0 to skip the cache",
+        )]
         assert not states.is_dir() or list(states.iterdir()) == []  # no half-written state left
 
 

@@ -15,13 +15,15 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
-import sys
 import tempfile
+import warnings
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..errors import SummarizerWarning
 
 _MAGIC = b"SUMMARIZER-PREFIX-1\n"
 KEEP = 4
@@ -118,10 +120,12 @@ class PrefixCache:
         if self._warned:
             return
         self._warned = True
-        sys.stderr.write(
-            f"warning: cannot save the prompt-prefix state in {self.directory} ({exc.strerror or exc}), "
+        warnings.warn(
+            f"cannot save the prompt-prefix state in {self.directory} ({exc.strerror or exc}), "
             "so each run evaluates the instructions afresh (slower); set SUMMARIZER_CACHE_DIR to a writable "
-            "directory, or SUMMARIZER_PREFIX_CACHE=0 to skip the cache\n"
+            "directory, or SUMMARIZER_PREFIX_CACHE=0 to skip the cache",
+            SummarizerWarning,
+            stacklevel=2,
         )
 
     def _evict(self, keep: Path) -> None:
