@@ -17,11 +17,9 @@ from typing import Any
 import click
 
 from .console import err_console, out_console
-from .errors import SummarizerError, SummarizerWarning, UsageError
+from .errors import EXIT_INTERRUPTED, SummarizerError, SummarizerWarning, UsageError
 from .limits import MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_REASKS
 from .redact import RedactingFilter, redact
-
-EXIT_INTERRUPTED = 130
 
 
 def _check_output(path: Path) -> None:

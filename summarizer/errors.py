@@ -14,6 +14,9 @@ from typing import Any
 from .redact import redact
 
 
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
+
+
 class SummarizerError(Exception):
     """Base of every error this package raises on purpose; its message is redacted."""
 

@@ -270,6 +270,30 @@ def test_module_runs_without_traceback_on_bad_input():
     assert proc.stderr.strip() == "error: /no/such: no such file; check the path"
 
 
+def test_ctrl_c_while_the_command_line_loads_is_the_one_line_interrupt():
+    """A Ctrl-C that lands while click loads (the first ~0.1 s), as the console script runs it."""
+    code = (
+        "import builtins\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *args, **kwargs):\n"
+        "    if name == 'click':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupted\n"
+        "from summarizer.__main__ import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, "summarize", str(SEED)], capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (130, "error: interrupted\n")
+
+
+def test_the_console_script_is_the_interrupt_safe_entry():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="summarizer")
+    assert script.value == "summarizer.__main__:main"
+
+
 KEY = "sk-test-SECRET123"
 
 
