@@ -27,7 +27,9 @@ favouring sentences that name the gold participants 0.537-0.567; the passage's s
 sentence taken before rather than after when more like the point 0.507; passages grown
 sentence by sentence to at least 30 / 40 / 50 words 0.418 / 0.567 / 0.507; the filler's
 earliness weighted 0.5-4x 0.567, left out 0.448; the filler spread over the article, one
-passage from each quarter or fifth not yet covered, 0.388-0.523).
+passage from each quarter or fifth not yet covered, 0.388-0.523; the filler favouring
+reported speech ("said", "told", quotation marks), since about a third of the missed gold
+issues are what an actor said, 0.478-0.507).
 
 Summary: a small model repeats a sentence, runs on until it is cut off, or loops to
 hundreds of words. The summary keeps its complete sentences, each once, up to
