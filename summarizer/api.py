@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,14 +74,17 @@ class Summarizer:
         if pipeline not in PIPELINES:
             raise UsageError(f"unknown pipeline {pipeline!r}; use one of: {', '.join(PIPELINES)}")
         if record_dir and replay_dir:
-            raise UsageError("--record and --replay exclude each other; pick one")
+            raise UsageError("recording and replaying (record_dir/--record, replay_dir/--replay) exclude each other; pick one")
         self.spec = parse(model)
         self.prompts = Prompts(prompts_dir)
         self.pipeline = pipeline
+        if settings is not None and not isinstance(settings, LLMSettings):
+            raise UsageError(f"settings={settings!r}: give an LLMSettings, e.g. LLMSettings(reasks=1)")
         self.settings = settings or LLMSettings()
         self._recorder = Recorder(record_dir) if record_dir else None
         self._player = Player(replay_dir) if replay_dir else None
         self._llm: LLM | None = None
+        self._llm_lock = threading.Lock()
 
     @property
     def model_label(self) -> str:
@@ -89,23 +93,18 @@ class Summarizer:
     @property
     def llm(self) -> LLM:
         """The model client, created on first use (loading a local model takes a moment)."""
-        if self._llm is None:
-            backend = _ReplayOnly(self.spec) if self._player else create_backend(self.spec)
-            self._llm = LLM(backend, self.settings, recorder=self._recorder, player=self._player)
-        return self._llm
+        with self._llm_lock:  # threads or asummarize calls arriving at once share one client
+            if self._llm is None:
+                backend = _ReplayOnly(self.spec) if self._player else create_backend(self.spec)
+                self._llm = LLM(backend, self.settings, recorder=self._recorder, player=self._player)
+            return self._llm
 
     def _article(self, text: str | Article, published: date | str | None) -> Article:
         if not isinstance(text, (str, Article)):
             raise UsageError(f"the article must be its text as a str (or an Article), not {type(text).__name__}; "
                              "decode bytes first, or use read_article(path)")
-        if published is not None and not isinstance(published, (str, date)):
-            raise UsageError(f"published={published!r}: give a datetime.date or a 'YYYY-MM-DD' string")
         article = text if isinstance(text, Article) else parse_article(text)
-        if isinstance(published, str):
-            from .articles import parse_date
-
-            published = parse_date(published, "published")
-        if published is not None:
+        if published is not None:  # checked (and a datetime taken as its day) by Article
             article = Article(text=article.text, published=published, source=article.source)
         return article
 
@@ -122,8 +121,13 @@ class Summarizer:
         ctx = Context(llm=self.llm, prompts=self.prompts, article=article)
         started = time.perf_counter()
         summary = PIPELINES[self.pipeline](ctx)
+        # the three tasks note in whatever order their threads run: sorted, a rerun reads the same
+        diagnostics = {
+            kind: sorted(entries, key=lambda entry: str(entry.get("field", "")))
+            for kind, entries in sorted(ctx.diagnostics.items())
+        }
         return SummaryResult(
-            summary=summary, diagnostics=ctx.diagnostics, usage=ctx.usage,
+            summary=summary, diagnostics=diagnostics, usage=ctx.usage,
             latency_s=time.perf_counter() - started, model=self.model_label,
         )
 
@@ -131,7 +135,9 @@ class Summarizer:
         return self.run(text, published).summary
 
     async def arun(self, text: str | Article, published: date | str | None = None) -> SummaryResult:
-        """`run` in a worker thread, so many articles can be in flight against an endpoint."""
+        """`run` in a worker thread (asyncio's default executor, which sets how many articles
+        are in flight at once: a few per CPU unless the application gives the loop a larger
+        one). A request already sent runs to its end when the awaiting task is cancelled."""
         return await asyncio.to_thread(self.run, text, published)
 
     async def asummarize(self, text: str | Article, published: date | str | None = None) -> ArticleSummary:

@@ -2,28 +2,60 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from . import isodates
 from .errors import UsageError
 from .limits import MAX_ARTICLE_BYTES
 
-_HEADER = re.compile(r"^date\s+(\S+)\s*$", re.IGNORECASE)
+# `date VALUE`, the documented form, is a header whatever VALUE is ("date yesterday" is refused);
+# "Date ..." only when VALUE holds a digit, so a headline "Date palms" is the article's first line.
+_HEADER = re.compile(r"^(?:date\s+(\S+)|[Dd][Aa][Tt][Ee]\s+(\S*\d\S*))\s*$")
 _HEADER_LIKE = re.compile(r"^date\b[\s:=]*\S*\d", re.IGNORECASE)  # "date: 2017-06-08", "date 2017-13-45"
 _HTML = re.compile(r"^\s*(<!doctype html|<html)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Article:
-    """An article body and its publication date, if known."""
+    """An article body and its publication date, if known.
+
+    Checked as it is made, so an Article built by hand meets the same rules as a file:
+    text is a non-empty str of valid Unicode; published is a date (a datetime counts as
+    its day, a 'YYYY-MM-DD' string is parsed) or None.
+    """
 
     text: str
     published: date | None = None
     source: str = "<text>"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise UsageError(f"{self.source}: the article text must be a str, not {type(self.text).__name__}; "
+                             "decode bytes first, or use read_article(path)")
+        if not self.text.strip():
+            raise UsageError(f"{self.source}: the article is empty; give the article's text")
+        try:
+            self.text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UsageError(f"{self.source}: the text holds a character that is not valid Unicode "
+                             f"({exc.object[exc.start]!r} at offset {exc.start}, a lone surrogate); "
+                             "repair the text, e.g. decode its source bytes with errors='replace'") from None
+        published = self.published
+        if isinstance(published, datetime):
+            published = published.date()
+        elif isinstance(published, str):
+            published = parse_date(published, f"{self.source}: published")
+        elif published is not None and not isinstance(published, date):
+            raise UsageError(f"{self.source}: published={published!r}: give a datetime.date or a 'YYYY-MM-DD' string")
+        if published is not None and published.year >= date.max.year:
+            raise UsageError(f"{self.source}: published {published} leaves no room for the dates after it; "
+                             "give the real publication date")
+        object.__setattr__(self, "published", published)
 
 
 def parse_date(value: str, source: str = "--date") -> date:
@@ -44,7 +76,7 @@ def parse_article(text: str, source: str = "<text>") -> Article:
     first, _, rest = text.partition("\n")
     match = _HEADER.match(first.strip())
     if match:
-        published = parse_date(match.group(1), f"{source}: date header")
+        published = parse_date(match.group(1) or match.group(2), f"{source}: date header")
         body = rest
     elif _HEADER_LIKE.match(first.strip()) and len(first.split()) <= 4:
         raise UsageError(
@@ -77,6 +109,8 @@ def _html_to_text(html: str, source: str) -> str:
 
 def read_article(path: str | Path) -> Article:
     """Read an article from a path, or from stdin for ``-``; bad files raise UsageError."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise UsageError(f"read_article({path!r}): give the article file's path as a str or Path, or '-' for stdin")
     if str(path) == "-":
         data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
         source = "<stdin>"

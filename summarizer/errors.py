@@ -8,7 +8,7 @@ error line or a report.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .redact import redact
@@ -58,6 +58,11 @@ def not_a_completion(label: str, shown: str) -> ModelError:
     )
 
 
+# One lock for every Usage (an add is three integer sums, once per request), so a Usage is a
+# plain dataclass: it pickles into a process pool, deep-copies and goes through asdict().
+_USAGE_LOCK = threading.Lock()
+
+
 @dataclass
 class Usage:
     """Token usage summed over every request made for one result."""
@@ -65,14 +70,13 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
     def add(self, prompt: int, completion: int) -> None:
-        with self._lock:
+        with _USAGE_LOCK:
             self.prompt_tokens += prompt
             self.completion_tokens += completion
             self.requests += 1
@@ -103,3 +107,13 @@ class RetriesExhausted(ModelError):
         self.usage = usage or Usage()
         self.last_output = last_output
         self.truncated = truncated
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle (a process pool) calls the class with args alone; attempts is keyword-only
+        return (_rebuild, (type(self), str(self), self.__dict__))
+
+
+def _rebuild(cls: type[RetriesExhausted], message: str, state: dict[str, Any]) -> RetriesExhausted:
+    error = cls(message, attempts=state.get("attempts", 0))
+    error.__dict__.update(state)
+    return error

@@ -16,7 +16,12 @@ from typing import Any, Callable, TypeVar
 
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.exceptions import (
+    AsyncValidationError,
+    IncompleteOutputException,
+    InstructorRetryException,
+    ResponseParsingError,
+)
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
@@ -28,6 +33,8 @@ from .redact import mask_known, redact_library_logs
 from .transport import RetryPolicy, call_with_retries
 
 M = TypeVar("M", bound=BaseModel)
+# what instructor re-asks on: the answer is not valid JSON or does not fit the model
+_ANSWER_ERRORS = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
 
 # instructor logs each failed attempt with the endpoint's error text, which may echo the key
 redact_library_logs("instructor", "openai", "httpx", "httpx2")
@@ -48,6 +55,12 @@ class LLMSettings:
             raise UsageError(f"LLMSettings(reasks={self.reasks!r}): give a whole number from 0 to {MAX_REASKS}")
         if not isinstance(self.transport, RetryPolicy):
             raise UsageError(f"LLMSettings(transport={self.transport!r}): give a RetryPolicy")
+        if isinstance(self.temperature, bool) or not isinstance(self.temperature, (int, float)) or not 0 <= self.temperature <= 2:
+            raise UsageError(f"LLMSettings(temperature={self.temperature!r}): give a number from 0 to 2")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise UsageError(f"LLMSettings(seed={self.seed!r}): give a whole number")
+        if not callable(self.sleep):
+            raise UsageError(f"LLMSettings(sleep={self.sleep!r}): give a function taking seconds, such as time.sleep")
 
 
 def _client_error(exc: openai.APIStatusError, label: str) -> SummarizerError:
@@ -160,7 +173,10 @@ class LLM:
             ) from None
         return value, _content(answers[-1]) if answers else None
 
-    def _translate(self, exc: InstructorRetryException, usage: Usage) -> SummarizerError:
+    def _translate(self, exc: InstructorRetryException, usage: Usage) -> BaseException:
+        """What instructor's wrapper stands for: our own error, the endpoint's, the answers
+        failing validation, or else the original exception (a bug or a bad setting is not
+        the model's fault, and "raise --reasks" would send the user the wrong way)."""
         cause = exc.__cause__
         if isinstance(cause, SummarizerError):
             if isinstance(cause, RetriesExhausted):
@@ -170,6 +186,8 @@ class LLM:
             return _client_error(cause, self.label)
         if isinstance(cause, openai.APIError):
             return ModelError(f"{self.label}: {cause}")
+        if cause is not None and not isinstance(cause, _ANSWER_ERRORS):
+            return cause
         last = _content(exc.last_completion)
         reason = str(cause or exc).splitlines()[0][:200]
         return RetriesExhausted(

@@ -14,6 +14,7 @@ comparison point for what the checks are worth.
 from __future__ import annotations
 
 import json
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from . import dates, events, grounding, isodates, passages
 from .articles import Article
 from .drafts import ANSWERS, SUMMARY_CHARS, TASKS, TITLE_CHARS, ParticipantsDraft, UpcomingDraft
-from .errors import RetriesExhausted, Usage
+from .errors import RetriesExhausted, SummarizerWarning, Usage
 from .llm import LLM, schema_json
 from .prompts import Prompts
 from .schema import ArticleSummary, KeyIssue, Participant, UpcomingEvent
@@ -44,10 +45,19 @@ class Context:
     article: Article
     usage: Usage = field(default_factory=Usage)
     diagnostics: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    published: date = field(init=False)  # the date relative time words are resolved against
 
-    @property
-    def published(self) -> date:
-        return self.article.published or date.today()
+    def __post_init__(self) -> None:
+        self.published = self.article.published or date.today()
+        if self.article.published is None:
+            self.note("no_publication_date", resolved_against=self.published.isoformat())
+            warnings.warn(
+                f"{self.article.source}: no publication date, so relative dates (\"on Thursday\", \"next month\") "
+                f"are resolved against today, {self.published.isoformat()}; give the date (--date, published=, "
+                "or a `date YYYY-MM-DD` first line) for an older article",
+                SummarizerWarning,
+                stacklevel=2,
+            )
 
     def note(self, kind: str, **entry: Any) -> None:
         self.diagnostics.setdefault(kind, []).append(entry)

@@ -33,14 +33,27 @@ def _known() -> list[str]:
     return sorted(_KNOWN | ({env_key} if len(env_key) >= 4 else set()), key=len, reverse=True)
 
 
-def redact(text: str) -> str:
-    """``text`` with known keys and credential-shaped strings masked."""
-    for secret in _known():
-        text = text.replace(secret, REDACTED)
-    return _SHAPED.sub(lambda m: (m.group("keep") or m.group("param") or "") + REDACTED, text)
-
-
 ANSWER_KEY_CHARS = 16  # shorter "keys" are placeholders ("EMPTY", "none", "ollama"), not secrets
+# the keys local servers' docs tell users to set: masking them only garbles messages
+# ("ollama/llama3: no such model" as "***/llama3: ...")
+PLACEHOLDER_KEYS = frozenset({"empty", "none", "null", "ollama", "lm-studio", "sk-no-key-required", "not-needed",
+                              "no-key", "dummy", "test", "token", "key", "x"})
+
+
+def _whole(key: str) -> str:
+    return rf"(?<![\w-]){re.escape(key)}(?![\w-])"
+
+
+def redact(text: str) -> str:
+    """``text`` with known keys and credential-shaped strings masked: a key of
+    ``ANSWER_KEY_CHARS`` or more wherever it occurs, a shorter one as a whole token (so
+    "none" leaves "nonetheless" alone), a placeholder key not at all."""
+    for secret in _known():
+        if len(secret) >= ANSWER_KEY_CHARS:
+            text = text.replace(secret, REDACTED)
+        elif secret.lower() not in PLACEHOLDER_KEYS:
+            text = re.sub(_whole(secret), REDACTED, text)
+    return _SHAPED.sub(lambda m: (m.group("keep") or m.group("param") or "") + REDACTED, text)
 
 
 def mask_known(value: Any) -> Any:
@@ -56,7 +69,7 @@ def mask_known(value: Any) -> Any:
     keys = [k for k in _known() if len(k) >= ANSWER_KEY_CHARS]
     if not keys:
         return value
-    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(k)}(?![\w-])" for k in keys))
+    pattern = re.compile("|".join(_whole(k) for k in keys))
 
     def walk(item: Any) -> Any:
         if isinstance(item, str):

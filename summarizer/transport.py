@@ -39,6 +39,10 @@ class RetryPolicy:
         if not whole_in(self.attempts, 0, MAX_ATTEMPTS):
             raise UsageError(f"RetryPolicy(attempts={self.attempts!r}): give a whole number from 0 to {MAX_ATTEMPTS} "
                              "(0 and 1 both mean one try)")
+        for name in ("initial_wait", "max_wait", "max_retry_after"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+                raise UsageError(f"RetryPolicy({name}={value!r}): give a number of seconds, 0 or more")
 
 
 def is_transient(exc: BaseException) -> bool:

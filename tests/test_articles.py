@@ -81,6 +81,8 @@ def test_date_error_says_the_format(tmp_path):
         pytest.param(b"\n\n  " + BODY.encode() + b"\n\n", None, BODY, id="surrounding-blank-lines"),
         pytest.param("Dated 2017, the memo \u201cleaked\u201d.".encode(), None,
                      "Dated 2017, the memo \u201cleaked\u201d.", id="dated-is-body"),
+        pytest.param(b"Date palms\n" + BODY.encode(), None, "Date palms\n" + BODY, id="headline-date-palms"),
+        pytest.param(b"Date Night\n" + BODY.encode(), None, "Date Night\n" + BODY, id="headline-date-night"),
     ],
 )
 def test_good_inputs(tmp_path, data, published, text):

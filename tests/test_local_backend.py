@@ -287,7 +287,7 @@ def test_bad_gguf_is_one_line_in_a_process_of_its_own(tmp_path, data):
     bogus = tmp_path / "bogus.gguf"
     bogus.write_bytes(data)
     proc = subprocess.run(
-        [sys.executable, "-m", "summarizer", "summarize", "-", "--model", f"local:{bogus}"],
+        [sys.executable, "-m", "summarizer", "summarize", "-", "--date", "2017-06-08", "--model", f"local:{bogus}"],
         input="Lavrov will meet de Mistura on Thursday.", capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 2
@@ -488,3 +488,36 @@ def test_greedy_grammar_writes_what_llama_cpp_pythons_chain_writes(gguf, monkeyp
     *chained, chain = complete()
     assert not isinstance(chain, greedy_grammar.GreedyGrammarSampler)
     assert checked == chained
+
+
+def test_backends_sharing_one_loaded_model_never_run_it_at_once(monkeypatch, tmp_path):
+    """Two Summarizers (or summarize() beside one) for the same weights share one llama.cpp
+    model, which is not thread-safe: their calls take turns, not only each backend's own."""
+    import threading
+    import time
+
+    class CountingLlama(FakeLlama):
+        def __init__(self):
+            super().__init__()
+            self.running = self.most = 0
+
+        def _stream(self):
+            self.running += 1
+            self.most = max(self.most, self.running)
+            try:
+                time.sleep(0.02)
+                yield from super()._stream()
+            finally:
+                self.running -= 1
+
+    fake = CountingLlama()
+    path = tmp_path / "shared-model.gguf"
+    monkeypatch.setitem(local._LOADED, (str(path), 64), fake)
+    backends = [LocalBackend(path, n_ctx=64) for _ in range(3)]
+    request = {"messages": [{"role": "user", "content": "hi"}]}
+    threads = [threading.Thread(target=backend.send, args=(request,)) for backend in backends for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(fake.calls) == 6 and fake.most == 1

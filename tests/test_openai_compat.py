@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.errors import UsageError
+from summarizer.errors import ConfigError, UsageError
 from tests.test_cli import SEED, run
 
 SUMMARIZE = ["summarize", str(SEED), "-m", "openai/test-model"]
@@ -26,6 +26,7 @@ SUMMARIZE = ["summarize", str(SEED), "-m", "openai/test-model"]
         pytest.param("   ", "''", id="blanks"),
         pytest.param("ftp://admin:hunter2@example.com/v1", "'ftp://***@example.com/v1'", id="password-masked"),
         pytest.param("ftp://tok3n-abc@example.com/v1", "'ftp://***@example.com/v1'", id="user-masked"),
+        pytest.param("alice:hunter2pass@localhost/v1", "'***@localhost/v1'", id="no-scheme-password-masked"),
     ],
 )
 def test_a_bad_base_url_is_one_line_before_any_request(url, shown, monkeypatch, capsys):
@@ -90,7 +91,7 @@ def test_a_key_that_cannot_be_a_header_is_one_line_without_the_key(key, endpoint
 
 def test_a_key_of_blanks_is_a_missing_key(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", " \n")
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(ConfigError) as info:  # the model's configuration, as a refused key is
         OpenAIBackend("openai", "m", base_url="http://localhost:8000/v1")
     assert "needs an API key: set OPENAI_API_KEY" in str(info.value)
     assert info.value.exit_code == 2

@@ -138,3 +138,21 @@ def test_a_top_up_passage_is_unlike_every_sentence_of_those_added_before_it():
         "The central bank raised interest rates by half a point on Monday afternoon.",
     ]
     assert passages("\n".join(lines), [], at_least=2) == [f"{lines[0]} {lines[1]}", lines[4]]
+
+
+def test_the_filler_reads_a_bounded_window_of_a_huge_text(monkeypatch):
+    """Its pairwise comparison is quadratic: only the first MAX_FILL_SENTENCES take part."""
+    from summarizer import passages
+
+    seen = []
+    cdist = passages.process.cdist
+
+    def counting(a, b, **kwargs):
+        seen.append((len(a), len(b)))
+        return cdist(a, b, **kwargs)
+
+    monkeypatch.setattr(passages.process, "cdist", counting)
+    article = " ".join(f"Delegation number {i} arrived in the capital for the talks today." for i in range(5000))
+    told = passages.key_passages(article, ["Delegation number 4321 arrived in the capital."], at_least=4, at_most=4)
+    assert seen == [(passages.MAX_FILL_SENTENCES, passages.MAX_FILL_SENTENCES)]
+    assert len(told) == 4 and "4321" in told[-1].text and not told[-1].added

@@ -110,3 +110,21 @@ def test_placeholder_keys_and_word_parts_are_left_in_answers(key, monkeypatch):
     add_secret(key)
     text = "Nonetheless the latest test of none EMPTY ollama, sk-no-key-required-ish"
     assert redact_module.mask_known({"content": text}) == {"content": text}
+
+
+@pytest.mark.parametrize(
+    ("key", "message", "shown"),
+    [
+        pytest.param("ollama", "ollama/llama3: the endpoint has no such model", "ollama/llama3: the endpoint has no such model",
+                     id="placeholder-ollama-left"),
+        pytest.param("EMPTY", "EMPTY key refused", "EMPTY key refused", id="placeholder-EMPTY-left"),
+        pytest.param("s3cr3t-12", "key s3cr3t-12 refused; s3cr3t-123 is another", "key *** refused; s3cr3t-123 is another",
+                     id="short-key-as-a-whole-token"),
+        pytest.param("abc1", "abc12 and abc1", "abc12 and ***", id="four-characters-whole-token"),
+        pytest.param("long-secret-key-0123456789", "xlong-secret-key-0123456789x", "x***x", id="long-key-anywhere"),
+    ],
+)
+def test_an_error_message_masks_a_short_key_only_where_it_stands_alone(key, message, shown, monkeypatch):
+    monkeypatch.setattr(redact_module, "_KNOWN", set())
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    assert redact(message) == shown

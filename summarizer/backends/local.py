@@ -29,6 +29,9 @@ N_CTX_ENV = "SUMMARIZER_N_CTX"
 THREADS_ENV = "SUMMARIZER_THREADS"
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
+# llama.cpp's context is not thread-safe and backends for the same weights and n_ctx share one
+# loaded model (two Summarizers, or summarize() beside one): the lock is the model's, not a backend's.
+_MODEL_LOCKS: dict[tuple[str, int], threading.Lock] = {}
 _LOG_CALLBACK: Any = None
 
 
@@ -73,6 +76,11 @@ def positive_int_env(name: str, default: int, unit: str, zero_is_default: bool =
         raise ConfigError(f"{name}={text!r} is not a positive integer; set a number of {unit} such as {default}, "
                           "or unset it for the default")
     return value
+
+
+def _model_lock(path: Path, n_ctx: int) -> threading.Lock:
+    with _LOAD_LOCK:
+        return _MODEL_LOCKS.setdefault((str(path), n_ctx), threading.Lock())
 
 
 def _load(path: Path, n_ctx: int, threads: int) -> Any:
@@ -122,7 +130,8 @@ def _quiet_half_built_model(hook: Any) -> Any:
 
 
 class LocalBackend:
-    """Qwen2.5-Coder (or any GGUF) run in this process; calls are serialized."""
+    """Qwen2.5-Coder (or any GGUF) run in this process; calls to one loaded model are
+    serialized, whichever backend, thread or Summarizer makes them."""
 
     concurrent = False
 
@@ -133,7 +142,7 @@ class LocalBackend:
         self.threads = positive_int_env(THREADS_ENV, os.cpu_count() or 2, "threads", zero_is_default=True)  # 0: all
         self.model = path.stem
         self.label = f"local:{path.name}"
-        self._lock = threading.Lock()
+        self._lock = _model_lock(path, self.n_ctx)
         self._prefixes: dict[str, list[int]] = {}
         self._prefix_cache = PrefixCache(prefix_cache_dir(), path, self.n_ctx)
         self.prefix_status = "none"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -23,7 +24,7 @@ except ImportError:  # pragma: no cover - depends on the installed SDK
     import httpx as _http  # type: ignore[no-redef]
 
 from ..errors import ConfigError, ModelError, UsageError, not_a_completion
-from ..redact import add_secret, redact
+from ..redact import REDACTED, add_secret, redact
 from ..transport import StreamDropped
 from . import chat_completion
 from .repeats import RepeatGuard, min_items
@@ -54,8 +55,8 @@ class OpenAIBackend:
         api_key = checked_api_key(api_key or os.environ.get(KEY_ENV))
         if not api_key:
             if key_required:
-                raise UsageError(
-                    f"--model {provider}/{model} needs an API key: set {KEY_ENV} "
+                raise ConfigError(
+                    f"model {provider}/{model} needs an API key: set {KEY_ENV} "
                     "(and OPENAI_BASE_URL for a compatible server)"
                 )
             api_key = "not-needed"
@@ -142,7 +143,9 @@ def checked_base_url(value: str | None) -> str:
     except (_http.InvalidURL, ValueError, TypeError):
         ok = False
     if not ok:
-        raise ConfigError(f"{BASE_URL_ENV}={redact(value)!r} is not a valid http(s) URL with a host; "
+        # without a scheme, "user:password@host" is not a URL's userinfo to redact(): mask it here
+        shown = redact(re.sub(r"^[^/?#@]*@", REDACTED + "@", value) if "://" not in value else value)
+        raise ConfigError(f"{BASE_URL_ENV}={shown!r} is not a valid http(s) URL with a host; "
                           "set it to the server's base URL, such as http://localhost:8000/v1")
     return value
 
