@@ -180,6 +180,9 @@ def _report(results: dict[str, Any], out: Path) -> int:
             console.print(delta_line(name, delta), highlight=False)
         if base["worse_cases"]:
             console.print(f"worse than the baseline: {', '.join(base['worse_cases'])}")
+        if base.get("added") or base.get("removed"):
+            console.print(f"note: the deltas compare different cases ({len(base.get('added', []))} new, "
+                          f"{len(base.get('removed', []))} no longer run; report.md lists them)")
     for miss in results["threshold_misses"]:
         console.print(f"threshold missed: {miss}")
     if errors:
@@ -189,7 +192,7 @@ def _report(results: dict[str, Any], out: Path) -> int:
     return 0 if results["passed"] else 1
 
 
-fail_under_option = click.option("--fail-under", multiple=True, metavar="FIELD=VALUE", help="Fail (exit 1) when a score is under VALUE, e.g. participants.f1=0.8. Repeatable.")
+fail_under_option = click.option("--fail-under", multiple=True, metavar="FIELD=VALUE", help="Fail (exit 1) when a suite score is under VALUE, e.g. participants.f1=0.8; replaces suite.toml's threshold of that name. Repeatable.")
 out_option = _path_option("--out", help="Report directory (default: runs/TIMESTAMP).")
 allow_unpaired_option = click.option("--allow-unpaired", is_flag=True,
                                      help="Skip an article without its gold file (or the reverse) instead of stopping.")

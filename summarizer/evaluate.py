@@ -81,7 +81,13 @@ def prepare(suite_dir: Path, out: Path | None, fail_under: list[str], baseline: 
             allow_unpaired: bool = False) -> Prepared:
     """Validate the suite, thresholds and baseline; pick the output directory."""
     suite = load_suite(suite_dir, cases, allow_unpaired)
-    limits = th.merge(suite.config.threshold_list(), th.parse_thresholds(fail_under))
+    configured, given = suite.config.threshold_list(), th.parse_thresholds(fail_under)
+    for flag in given:  # the command line wins; a CI log must still show a gate it moved
+        for base in configured:
+            if base.name == flag.name and base.value != flag.value:
+                looser = " (a looser gate)" if flag.value < base.value else ""
+                suite.warnings.append(f"--fail-under {flag} replaces suite.toml's {base}{looser}")
+    limits = th.merge(configured, given)
     base = load_baseline(baseline) if baseline else None
     return Prepared(suite, limits, base, out or default_out(), baseline)
 

@@ -120,6 +120,15 @@ class SuiteConfig(BaseModel):
     def threshold_list(self) -> list[Threshold]:
         return from_mapping(self.thresholds)
 
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any) -> Any:
+        for name, limit in (value.items() if isinstance(value, dict) else ()):
+            if isinstance(limit, bool) or not isinstance(limit, (int, float)):
+                # `true` would be taken as 1 and "0.9" as 0.9: a typo must not pass as a gate
+                raise ValueError(f"{name} = {limit!r} is not a number; write a number from 0 to 1")
+        return value
+
     @field_validator("concurrency")
     @classmethod
     def _bounded(cls, value: int | None) -> int | None:

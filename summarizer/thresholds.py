@@ -1,9 +1,12 @@
 """Pass/fail thresholds: ``--fail-under FIELD[.METRIC]=VALUE``.
 
 A bare list field (``participants``) means its f1; ``groundedness`` means its
-value; ``summary`` has no default and needs a metric. A metric that is not
-measured (``None``, e.g. date accuracy with no matched dated events) is not a
-miss. The same names work on the aggregate and on one case's scores.
+value; ``summary`` has no default and needs a metric. The same names work on the
+aggregate and on one case's scores. A metric that is not measured (``None``, e.g.
+date accuracy with no matched dated events) misses a suite threshold, since a gate
+that measured nothing has not passed; on one case it is not a miss (an article may
+simply have no dated events). A miss shows as many digits as it takes to see it
+(``0.9307 < 0.931``, not ``0.931 < 0.931``).
 """
 
 from __future__ import annotations
@@ -113,20 +116,32 @@ def metric_value(scores: Mapping[str, Any], field: str, metric: str) -> float | 
     return None if value is None else float(value)
 
 
-def _misses(scores: Mapping[str, Any], thresholds: Sequence[Threshold]) -> list[str]:
+def shown_under(value: float, limit: float) -> str:
+    """``value`` with the fewest digits (3 to 6) that still read as under ``limit``."""
+    for digits in range(3, 7):
+        text = f"{value:.{digits}f}"
+        if float(text) < limit:
+            return text
+    return repr(value)
+
+
+def _misses(scores: Mapping[str, Any], thresholds: Sequence[Threshold], unmeasured_misses: bool) -> list[str]:
     misses = []
     for t in thresholds:
         value = metric_value(scores, t.field, t.metric)
-        if value is not None and value < t.value:
-            misses.append(f"{t.name} = {value:.3f} < {t.value:g}")
+        if value is None:
+            if unmeasured_misses:
+                misses.append(f"{t.name} was not measured (nothing in the suite to judge it on), threshold {t.value:g}")
+        elif value < t.value:
+            misses.append(f"{t.name} = {shown_under(value, t.value)} < {t.value:g}")
     return misses
 
 
 def check(aggregate: Mapping[str, Any], thresholds: Sequence[Threshold]) -> list[str]:
-    """Messages for aggregate (micro) values under their threshold; empty = pass."""
-    return _misses(aggregate, thresholds)
+    """Messages for aggregate (micro) values under their threshold or not measured; empty = pass."""
+    return _misses(aggregate, thresholds, unmeasured_misses=True)
 
 
 def check_case(scores: Mapping[str, Any], thresholds: Sequence[Threshold]) -> list[str]:
-    """The same check on one case's scores (a ``CaseScore.to_dict()``)."""
-    return _misses(scores, thresholds)
+    """The same check on one case's scores (a ``CaseScore.to_dict()``); unmeasured is no miss."""
+    return _misses(scores, thresholds, unmeasured_misses=False)

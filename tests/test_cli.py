@@ -203,6 +203,22 @@ def test_score_cli_writes_every_report_and_uses_thresholds(tmp_path, capsys):
     assert "participants.recall" in err
 
 
+def test_a_fail_under_flag_that_moves_a_suite_gate_says_so(tmp_path, capsys):
+    from summarizer.gold import gold_to_summary, load_suite
+
+    preds = tmp_path / "preds"
+    preds.mkdir()
+    for case in load_suite(NEWS).cases:
+        (preds / f"{case.id}.json").write_text(gold_to_summary(case.gold, case.text).model_dump_json())
+    code, _, err = run(["score", str(NEWS), str(preds), "--out", str(tmp_path / "o"),
+                        "--fail-under", "upcoming.f1=0.5", "--fail-under", "participants.f1=0.95"], capsys)
+    assert code == 1 and "threshold missed: groundedness" in err, err  # suite.toml's other gates still hold
+    warnings = json.loads((tmp_path / "o" / "results.json").read_text())["warnings"]
+    assert "--fail-under upcoming.f1=0.5 replaces suite.toml's upcoming.f1=0.78 (a looser gate)" in warnings
+    assert "--fail-under participants.f1=0.95 replaces suite.toml's participants.f1=0.91" in warnings
+    assert "warning: --fail-under upcoming.f1=0.5 replaces" in err
+
+
 def test_score_rejects_a_malformed_prediction(tmp_path, capsys):
     preds = tmp_path / "preds"
     preds.mkdir()

@@ -82,6 +82,7 @@ def test_a_failing_case_is_recorded_and_the_suite_goes_on(suite, endpoint, tmp_p
     failed = cases["05_afp_hill_six_party_talks"]
     assert "HTTP 400" in failed["error"] and failed["outputs"] is None
     assert failed["scores"]["participants"]["recall"] == 0.0
+    assert failed["threshold_misses"] == []  # its error is the story, not misses of an empty output
     assert cases["00_tass_lavrov_de_mistura"]["error"] is None
     assert "error in 05_afp_hill_six_party_talks" in err
 
@@ -119,6 +120,26 @@ def test_baseline_reports_deltas_and_worse_cases(suite, endpoint, tmp_path, caps
     assert low < 0 and high <= 0
     assert "participants.f1" in err and "95% interval" in err
     assert set(now["intervals"]) >= {"participants.f1", "key_issues.f1", "summary.rougeL", "groundedness"}
+
+
+def test_a_baseline_over_other_cases_is_flagged_in_every_report(suite, endpoint, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("summarizer.scoring.intervals.MIN_CASES", 1)
+    run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "a")], capsys)
+    worse = dict(ANSWERS, ParticipantsDraft={"participants": []})
+    endpoint.set_default(by_schema(worse))
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "b"), "--cases", "0*",
+                        "--baseline", str(tmp_path / "a" / "results.json")], capsys)
+    assert code == 0, err
+    assert "note: the deltas compare different cases (0 new, 1 no longer run" in err
+    html = (tmp_path / "b" / "report.html").read_text()
+    markdown = (tmp_path / "b" / "report.md").read_text()
+    for report in (html, markdown):
+        assert "compare different articles" in report and "13_reuters_markets_oil_tariffs" in report
+    now = results_of(tmp_path / "b")
+    low, high = now["intervals"]["summary.rougeL"]
+    assert f"{low:.3f}-{high:.3f}" in html  # the summary's and groundedness's intervals, as in report.md
+    low, high = now["intervals"]["groundedness"]
+    assert f"{low:.3f}-{high:.3f}" in html
 
 
 def test_suite_toml_thresholds_apply(suite, endpoint, tmp_path, capsys):

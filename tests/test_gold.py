@@ -207,6 +207,8 @@ def test_suite_toml(tmp_path):
         ("concurrency = true\n", "concurrency: Input should be a valid integer"),
         ("[thresholds]\nparticipants.f2 = 0.8\n", "unknown metric 'f2'"),
         ("[thresholds]\ngroundedness = 2\n", "outside [0, 1]"),
+        ("[thresholds]\ngroundedness = true\n", "groundedness = True is not a number"),
+        ("[thresholds]\n\"participants.f1\" = \"0.9\"\n", "participants.f1 = '0.9' is not a number"),
         ("model = \n", "invalid TOML"),
     ],
 )

@@ -159,8 +159,9 @@ def test_span(interval, signed, shown):
     ("delta", "shown"),
     [
         ({"delta": 0.0, "interval": [0.0, 0.0]}, "no change"),  # no score and no resample moved
-        ({"delta": 0.03, "interval": [0.0, 0.088]}, "+0.000 to +0.088"),
-        ({"delta": 0.0, "interval": [-0.05, 0.05]}, "-0.050 to +0.050"),  # cases moved both ways
+        ({"delta": 0.03, "interval": [0.0, 0.088]}, "+0.000 to +0.088, no clear difference"),
+        ({"delta": 0.0, "interval": [-0.05, 0.05]}, "-0.050 to +0.050, no clear difference"),  # moved both ways
+        ({"delta": -0.1, "interval": [-0.2, -0.05]}, "-0.200 to -0.050"),  # wholly below 0: a difference
         ({"delta": 0.0}, "-"),  # no paired interval (other cases)
     ],
 )

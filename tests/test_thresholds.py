@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.errors import UsageError
-from summarizer.thresholds import Threshold, check, check_case, merge, parse_threshold, parse_thresholds
+from summarizer.thresholds import Threshold, check, check_case, merge, parse_threshold, parse_thresholds, shown_under
 
 
 @pytest.mark.parametrize(
@@ -70,11 +70,37 @@ AGG = {
         (["upcoming.date_accuracy=0.85", "summary.rougeL=0.2"], ["upcoming.date_accuracy = 0.800 < 0.85"]),
         (["groundedness=0.95"], []),
         (["groundedness=0.97"], ["groundedness = 0.960 < 0.97"]),
-        (["participants.role_accuracy=0.9"], []),  # not measured: not a miss
-        (["key_issues=0.5"], []),  # field absent: not measured
     ],
 )
 def test_check(exprs, misses):
     thresholds = parse_thresholds(exprs)
     assert check(AGG, thresholds) == misses
     assert check_case(AGG, thresholds) == misses
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        pytest.param("participants.role_accuracy=0.9", id="no-role-judged"),
+        pytest.param("key_issues=0.5", id="field-absent"),
+    ],
+)
+def test_an_unmeasured_metric_misses_a_suite_gate_but_not_a_case(expr):
+    """A gate that measured nothing has not passed; one article may just have nothing to judge."""
+    thresholds = parse_thresholds([expr])
+    (miss,) = check(AGG, thresholds)
+    assert "was not measured" in miss and expr.split("=")[0] in miss
+    assert check_case(AGG, thresholds) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "shown"),
+    [
+        pytest.param(0.78, 0.8, "0.780", id="three-digits-suffice"),
+        pytest.param(0.9306930693069307, 0.931, "0.9307", id="rounds-up-to-the-limit-at-three"),
+        pytest.param(0.99999949, 0.9999995, "0.999999", id="six-digits"),
+        pytest.param(0.99999996, 0.99999997, "0.99999996", id="past-six-digits-repr"),
+    ],
+)
+def test_a_miss_shows_as_many_digits_as_it_takes_to_read_as_one(value, limit, shown):
+    assert shown_under(value, limit) == shown and float(shown) < limit

@@ -99,7 +99,8 @@ def build_results(
     entries = []
     for case in cases:
         entry = dict(case)
-        misses = check_case(entry["scores"], thresholds)
+        # an errored case scores as empty output: its error says what happened, not a list of misses
+        misses = [] if entry.get("error") is not None else check_case(entry["scores"], thresholds)
         entry["threshold_misses"] = misses
         entry["passed"] = entry.get("error") is None and not misses
         entries.append(entry)
@@ -119,7 +120,7 @@ def build_results(
         "totals": {
             "cases": len(entries),
             "errors": errors,
-            "failed_thresholds": sum(1 for e in entries if e["threshold_misses"] and e.get("error") is None),
+            "failed_thresholds": sum(1 for e in entries if e["threshold_misses"]),
             "latency_s": round(sum(e.get("latency_s") or 0.0 for e in entries), 3),
             "usage": usage,
         },
@@ -173,11 +174,13 @@ def fmt(value: Any, digits: int = 3) -> str:
 
 
 def change_span(delta: Mapping[str, Any]) -> str:
-    """A baseline delta's paired interval; "no change" when neither the score nor any resample moved."""
+    """A baseline delta's paired interval, marked "no clear difference" when it holds 0;
+    "no change" when neither the score nor any resample moved."""
     interval = delta.get("interval")
     if interval and not any(interval) and not delta.get("delta"):
         return "no change"
-    return span(interval, signed=True)
+    shown = span(interval, signed=True)
+    return shown + ", no clear difference" if interval and interval[0] <= 0 <= interval[1] else shown
 
 
 def span(interval: Any, signed: bool = False, digits: int = 3) -> str:
