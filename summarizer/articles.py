@@ -15,8 +15,9 @@ from .limits import MAX_ARTICLE_BYTES
 
 # `date VALUE`, the documented form, is a header whatever VALUE is ("date yesterday" is refused);
 # "Date ..." only when VALUE holds a digit, so a headline "Date palms" is the article's first line.
-_HEADER = re.compile(r"^(?:date\s+(\S+)|[Dd][Aa][Tt][Ee]\s+(\S*\d\S*))\s*$")
+_HEADER = re.compile(r"^(?:date\s+(\S+)|(?i:date)\s+(\S*\d\S*))\s*$")
 _HEADER_LIKE = re.compile(r"^date\b[\s:=]*\S*\d", re.IGNORECASE)  # "date: 2017-06-08", "date 2017-13-45"
+_LAST_YEAR = 9000  # dates are resolved years ahead of publication: keep clear of date.max
 _HTML = re.compile(r"^\s*(<!doctype html|<html)", re.IGNORECASE)
 
 
@@ -52,7 +53,7 @@ class Article:
             published = parse_date(published, f"{self.source}: published")
         elif published is not None and not isinstance(published, date):
             raise UsageError(f"{self.source}: published={published!r}: give a datetime.date or a 'YYYY-MM-DD' string")
-        if published is not None and published.year >= date.max.year:
+        if published is not None and published.year > _LAST_YEAR:
             raise UsageError(f"{self.source}: published {published} leaves no room for the dates after it; "
                              "give the real publication date")
         object.__setattr__(self, "published", published)

@@ -195,7 +195,7 @@ def _report(results: dict[str, Any], out: Path) -> int:
 fail_under_option = click.option("--fail-under", multiple=True, metavar="FIELD=VALUE", help="Fail (exit 1) when a suite score is under VALUE, e.g. participants.f1=0.8; replaces suite.toml's threshold of that name. Repeatable.")
 out_option = _path_option("--out", help="Report directory (default: runs/TIMESTAMP).")
 allow_unpaired_option = click.option("--allow-unpaired", is_flag=True,
-                                     help="Skip an article without its gold file (or the reverse) instead of stopping.")
+                                     help="Skip a gold file without its article instead of stopping (an article without gold is always skipped).")
 
 
 @cli.command(name="eval")
@@ -314,7 +314,7 @@ def _show_warning(message: Warning | str, category: type[Warning], *rest: Any, *
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every failure becomes one line on stderr and an exit code."""
-    warnings.showwarning = _show_warning
+    shown_before, warnings.showwarning = warnings.showwarning, _show_warning
     try:
         _route_logs()
         cli.main(args=argv, prog_name="summarizer", standalone_mode=False)
@@ -343,3 +343,5 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: internal error ({type(exc).__name__}: {redact(str(exc))}); rerun with SUMMARIZER_DEBUG=1 "
                    "for the traceback and report it", err=True)
         sys.exit(1)
+    finally:
+        warnings.showwarning = shown_before  # main() called from a program: its warnings are its own again

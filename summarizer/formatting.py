@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from rich.table import Table
 
+from .reports.results_json import change_span
 from .reports.results_json import span as _span
 from .schema import ArticleSummary
 
@@ -60,6 +61,5 @@ def delta_line(name: str, delta: Any) -> str:
     line = f"{name}: {delta['baseline']:.3f} -> {delta['current']:.3f} ({delta['delta']:+.3f}"
     interval = delta.get("interval")
     if interval and (any(interval) or delta["delta"]):  # 0 to 0 on no change: the delta says it
-        low, high = interval
-        line += f"; 95% interval {_span(interval, signed=True)}" + (", no clear difference" if low <= 0 <= high else "")
+        line += f"; 95% interval {change_span(delta)}"
     return line + ")"

@@ -29,7 +29,7 @@ from pydantic import (
 from . import isodates
 from .articles import read_article
 from .errors import UsageError
-from .limits import MAX_CONCURRENCY
+from .limits import MAX_CONCURRENCY, number_in
 from .schema import ArticleSummary, KeyIssue, Participant, UpcomingEvent
 from .textnorm import quote_found
 from .thresholds import Threshold, from_mapping
@@ -124,7 +124,7 @@ class SuiteConfig(BaseModel):
     @classmethod
     def _numbers(cls, value: Any) -> Any:
         for name, limit in (value.items() if isinstance(value, dict) else ()):
-            if isinstance(limit, bool) or not isinstance(limit, (int, float)):
+            if not number_in(limit, float("-inf"), float("inf")):  # the range is parse_threshold's to check
                 # `true` would be taken as 1 and "0.9" as 0.9: a typo must not pass as a gate
                 raise ValueError(f"{name} = {limit!r} is not a number; write a number from 0 to 1")
         return value
@@ -246,11 +246,12 @@ def load_suite_config(path: str | Path) -> SuiteConfig:
 def load_suite(directory: str | Path, cases_glob: str | None = None, allow_unpaired: bool = False) -> Suite:
     """Validate and load a suite; ``cases_glob`` (fnmatch on case ids) picks cases.
 
-    Every gold file is validated even when ``cases_glob`` filters. An article without
-    its gold file or a gold file without its article (among the names ``cases_glob``
-    picks) is a UsageError: a misnamed file would otherwise shrink the suite and a CI
-    gate would still pass. With ``allow_unpaired`` they are skipped and listed in
-    ``Suite.warnings``. An empty result is a UsageError.
+    Every gold file is validated even when ``cases_glob`` filters. A gold file without
+    its article (among the names ``cases_glob`` picks) is a UsageError: a misnamed gold
+    or article file would otherwise shrink the suite while a CI gate still passed. With
+    ``allow_unpaired`` it is skipped. An article without gold (a draft not yet labelled,
+    a README.txt) is skipped; both are listed in ``Suite.warnings``. An empty result is a
+    UsageError.
     """
     root = Path(directory)
     if not root.is_dir():
@@ -260,14 +261,15 @@ def load_suite(directory: str | Path, cases_glob: str | None = None, allow_unpai
     config_path = root / SUITE_FILE
     config = load_suite_config(config_path) if config_path.is_file() else SuiteConfig()
     picked = (lambda name: fnmatch.fnmatchcase(name, cases_glob)) if cases_glob else (lambda name: True)
-    unpaired = [f"{articles[n]} has no {n}{GOLD_SUFFIX}" for n in sorted(articles.keys() - golds.keys()) if picked(n)]
-    unpaired += [f"{golds[n]} has no {n}{ARTICLE_SUFFIX}" for n in sorted(golds.keys() - articles.keys()) if picked(n)]
-    if unpaired and not allow_unpaired:
+    orphans = [f"{golds[n]} has no {n}{ARTICLE_SUFFIX}" for n in sorted(golds.keys() - articles.keys()) if picked(n)]
+    unlabelled = [f"{articles[n]} has no {n}{GOLD_SUFFIX}" for n in sorted(articles.keys() - golds.keys()) if picked(n)]
+    if orphans and not allow_unpaired:
         raise UsageError(
-            f"{root}: unpaired files: {'; '.join(unpaired)}; add or rename the missing file, "
-            "or pass --allow-unpaired to skip them"
+            f"{root}: gold without its article: {'; '.join(orphans)}"
+            + (f" (articles without gold: {'; '.join(unlabelled)})" if unlabelled else "")
+            + "; rename or add the file, or pass --allow-unpaired to skip it"
         )
-    warnings = [f"{entry}; skipped" for entry in unpaired]
+    warnings = [f"{entry}; skipped" for entry in unlabelled + orphans]
     cases = []
     for name in sorted(golds.keys() & articles.keys()):
         gold = load_gold(golds[name])

@@ -10,3 +10,8 @@ MAX_ARTICLE_BYTES = 50 * 1024 * 1024  # an input file: a saved page, images inli
 def whole_in(value: object, low: int, high: int) -> bool:
     """``value`` is a whole number (an int, not a bool) from ``low`` to ``high``."""
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def number_in(value: object, low: float, high: float) -> bool:
+    """``value`` is a number (an int or float, not a bool) from ``low`` to ``high``."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high

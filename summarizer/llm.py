@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from .backends import Backend
 from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError, not_a_completion
-from .limits import MAX_REASKS, whole_in
+from .limits import MAX_REASKS, number_in, whole_in
 from .recording import Player, Recorder
 from .redact import mask_known, redact_library_logs
 from .transport import RetryPolicy, call_with_retries
@@ -55,9 +55,9 @@ class LLMSettings:
             raise UsageError(f"LLMSettings(reasks={self.reasks!r}): give a whole number from 0 to {MAX_REASKS}")
         if not isinstance(self.transport, RetryPolicy):
             raise UsageError(f"LLMSettings(transport={self.transport!r}): give a RetryPolicy")
-        if isinstance(self.temperature, bool) or not isinstance(self.temperature, (int, float)) or not 0 <= self.temperature <= 2:
+        if not number_in(self.temperature, 0, 2):
             raise UsageError(f"LLMSettings(temperature={self.temperature!r}): give a number from 0 to 2")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+        if not whole_in(self.seed, -(2**63), 2**63 - 1):
             raise UsageError(f"LLMSettings(seed={self.seed!r}): give a whole number")
         if not callable(self.sleep):
             raise UsageError(f"LLMSettings(sleep={self.sleep!r}): give a function taking seconds, such as time.sleep")

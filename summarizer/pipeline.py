@@ -49,6 +49,9 @@ class Context:
 
     def __post_init__(self) -> None:
         self.published = self.article.published or date.today()
+
+    def say_if_undated(self) -> None:
+        """Warn, and note in diagnostics, that relative dates are resolved against today."""
         if self.article.published is None:
             self.note("no_publication_date", resolved_against=self.published.isoformat())
             warnings.warn(
@@ -56,7 +59,7 @@ class Context:
                 f"are resolved against today, {self.published.isoformat()}; give the date (--date, published=, "
                 "or a `date YYYY-MM-DD` first line) for an older article",
                 SummarizerWarning,
-                stacklevel=2,
+                stacklevel=4,  # the caller of Summarizer.run
             )
 
     def note(self, kind: str, **entry: Any) -> None:
@@ -331,6 +334,7 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
 
 
 def focused(ctx: Context) -> ArticleSummary:
+    ctx.say_if_undated()  # the plain pipeline tells the model the date is unknown instead
     if ctx.llm.concurrent:
         # An endpoint answers the three tasks at once; in-process llama.cpp runs them in turn.
         pool, interrupted = ThreadPoolExecutor(max_workers=3), False

@@ -11,10 +11,11 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from .errors import ModelError, UsageError
+from .errors import ConfigError, ModelError, UsageError
 
 _KEY_FIELDS = ("model", "messages", "response_format", "max_tokens", "temperature", "seed", "top_p")
 
@@ -43,10 +44,18 @@ class Recorder:
     def save(self, request: dict[str, Any], response: dict[str, Any]) -> None:
         key = request_key(request)
         body = {"key": key, "request": {k: request.get(k) for k in _KEY_FIELDS}, "response": response}
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".rec-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(body, handle, ensure_ascii=False, indent=1)
-        os.replace(tmp, self.directory / f"{key}.json")
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".rec-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(body, handle, ensure_ascii=False, indent=1)
+            os.replace(tmp, self.directory / f"{key}.json")
+        except OSError as exc:  # a full disk, the directory removed: every article alike, so it stops an eval
+            if tmp is not None:
+                with suppress(OSError):
+                    os.unlink(tmp)
+            raise ConfigError(f"--record {self.directory}: cannot write a recording ({exc.strerror or exc}); "
+                             "free space or pick a writable directory, then run again") from None
 
 
 class Player:

@@ -36,8 +36,8 @@ def _known() -> list[str]:
 ANSWER_KEY_CHARS = 16  # shorter "keys" are placeholders ("EMPTY", "none", "ollama"), not secrets
 # the keys local servers' docs tell users to set: masking them only garbles messages
 # ("ollama/llama3: no such model" as "***/llama3: ...")
-PLACEHOLDER_KEYS = frozenset({"empty", "none", "null", "ollama", "lm-studio", "sk-no-key-required", "not-needed",
-                              "no-key", "dummy", "test", "token", "key", "x"})
+PLACEHOLDER_KEYS = frozenset({"empty", "none", "null", "ollama", "lm-studio", "not-needed", "no-key", "dummy", "test",
+                              "token"})
 
 
 def _whole(key: str) -> str:
@@ -45,14 +45,17 @@ def _whole(key: str) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with known keys and credential-shaped strings masked: a key of
-    ``ANSWER_KEY_CHARS`` or more wherever it occurs, a shorter one as a whole token (so
-    "none" leaves "nonetheless" alone), a placeholder key not at all."""
+    """``text`` with known keys and credential-shaped strings masked. A placeholder key is
+    left alone; a key of letters only ("ollama2" is not) is masked as a whole word, so
+    "none" leaves "nonetheless" alone; any other key wherever it occurs, also inside
+    "k%3D<key>" or "x_<key>_y"."""
     for secret in _known():
-        if len(secret) >= ANSWER_KEY_CHARS:
-            text = text.replace(secret, REDACTED)
-        elif secret.lower() not in PLACEHOLDER_KEYS:
+        if secret.lower() in PLACEHOLDER_KEYS:
+            continue
+        if secret.isalpha():
             text = re.sub(_whole(secret), REDACTED, text)
+        else:
+            text = text.replace(secret, REDACTED)
     return _SHAPED.sub(lambda m: (m.group("keep") or m.group("param") or "") + REDACTED, text)
 
 

@@ -5,7 +5,8 @@ value; ``summary`` has no default and needs a metric. The same names work on the
 aggregate and on one case's scores. A metric that is not measured (``None``, e.g.
 date accuracy with no matched dated events) misses a suite threshold, since a gate
 that measured nothing has not passed; on one case it is not a miss (an article may
-simply have no dated events). A miss shows as many digits as it takes to see it
+simply have no dated events). F1 and groundedness are always measured: nothing to find
+and nothing found scores 1.0 (scoring/matching.py). A miss shows as many digits as it takes to see it
 (``0.9307 < 0.931``, not ``0.931 < 0.931``).
 """
 

@@ -15,7 +15,7 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from .errors import ModelError, RetriesExhausted, UsageError
-from .limits import MAX_ATTEMPTS, whole_in
+from .limits import MAX_ATTEMPTS, number_in, whole_in
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ class RetryPolicy:
                              "(0 and 1 both mean one try)")
         for name in ("initial_wait", "max_wait", "max_retry_after"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+            if not number_in(value, 0, float("inf")) or value == float("inf"):
                 raise UsageError(f"RetryPolicy({name}={value!r}): give a number of seconds, 0 or more")
 
 

@@ -133,14 +133,13 @@ def test_the_first_summarizer_call_from_many_threads_makes_one_client(monkeypatc
 
     from summarizer import api
 
-    made = []
+    made, create = [], api.create_backend
 
     def slow_backend(spec):
         made.append(spec)
         time.sleep(0.05)  # loading a model takes a moment: the window where a second one was made
-        return api.create_backend.__wrapped_original__(spec)
+        return create(spec)
 
-    slow_backend.__wrapped_original__ = api.create_backend
     monkeypatch.setattr(api, "create_backend", slow_backend)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
     s = Summarizer("openai/m")
@@ -153,8 +152,8 @@ def test_the_first_summarizer_call_from_many_threads_makes_one_client(monkeypatc
     assert len(made) == 1 and len({id(c) for c in clients}) == 1
 
 
-def test_a_result_and_a_retries_error_survive_a_process_pool(endpoint):
-    """Results cross process boundaries (pickle), deep-copy and go through dataclasses.asdict."""
+def test_a_result_and_a_retries_error_pickle_deep_copy_and_go_through_asdict(endpoint):
+    """What a process pool, a cache or a serializer does with a result or an error."""
     import copy
     import dataclasses
     import pickle

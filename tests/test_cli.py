@@ -250,8 +250,8 @@ def test_a_misnamed_gold_file_stops_eval_unless_unpaired_files_are_allowed(tmp_p
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o")], capsys)
     assert code == 2 and err.count("\n") == 1
+    assert "gold without its article: " in err and "05_afp_hill_six_party.gold.json has no 05_afp_hill_six_party.txt" in err
     assert "05_afp_hill_six_party_talks.txt has no 05_afp_hill_six_party_talks.gold.json" in err
-    assert "05_afp_hill_six_party.gold.json has no 05_afp_hill_six_party.txt" in err
     assert stub.requests == [] and not (tmp_path / "o").exists()
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "o"), "--allow-unpaired"], capsys)
     results = json.loads((tmp_path / "o" / "results.json").read_text())

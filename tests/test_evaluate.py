@@ -7,6 +7,7 @@ import shutil
 import signal
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -410,3 +411,17 @@ def test_a_damaged_recording_says_re_record_not_check_the_endpoint(damage, suite
     error = results_of(tmp_path / "b")["cases"][0]["error"]
     assert f"{first}: unreadable recording" in error and "re-record with --record" in error
     assert "OPENAI_BASE_URL" not in err
+
+
+def test_a_recording_that_cannot_be_written_is_the_users_to_fix_not_a_bug(suite, endpoint, tmp_path, capsys, monkeypatch):
+    from summarizer import recording
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(recording, "tempfile", SimpleNamespace(mkstemp=full))  # the recorder's only
+    code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--record", str(tmp_path / "rec"),
+                        "--out", str(tmp_path / "o"), "--cases", "00_*"], capsys)
+    assert code == 2, err
+    assert f"--record {tmp_path / 'rec'}: cannot write a recording (No space left on device)" in err
+    assert "internal error" not in err and "failed validation" not in err

@@ -118,14 +118,22 @@ def _with_unpaired(tmp_path):
     write_case(tmp_path, "lonely_gold", gold=with_change("id", "lonely_gold"), article=None)
 
 
-def test_unpaired_files_stop_the_suite_naming_each_file(tmp_path):
+def test_a_gold_file_without_its_article_stops_the_suite_naming_both_kinds(tmp_path):
     _with_unpaired(tmp_path)
     with pytest.raises(UsageError) as caught:
         load_suite(tmp_path)
     message = str(caught.value)
-    assert "lonely_article.txt has no lonely_article.gold.json" in message
-    assert "lonely_gold.gold.json has no lonely_gold.txt" in message
+    assert "gold without its article: " in message and "lonely_gold.gold.json has no lonely_gold.txt" in message
+    assert "articles without gold: " in message and "lonely_article.txt has no lonely_article.gold.json" in message
     assert "--allow-unpaired" in message and "\n" not in message
+
+
+def test_an_article_without_gold_alone_is_a_warning(tmp_path):
+    write_case(tmp_path, gold=GOOD)
+    write_case(tmp_path, "notes")  # a README.txt or a draft not yet labelled
+    suite = load_suite(tmp_path)
+    assert [c.id for c in suite.cases] == ["case"]
+    assert len(suite.warnings) == 1 and "notes.txt has no notes.gold.json; skipped" in suite.warnings[0]
 
 
 def test_unpaired_files_are_skipped_with_a_warning_when_allowed(tmp_path):

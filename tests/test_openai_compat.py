@@ -27,6 +27,7 @@ SUMMARIZE = ["summarize", str(SEED), "-m", "openai/test-model"]
         pytest.param("ftp://admin:hunter2@example.com/v1", "'ftp://***@example.com/v1'", id="password-masked"),
         pytest.param("ftp://tok3n-abc@example.com/v1", "'ftp://***@example.com/v1'", id="user-masked"),
         pytest.param("alice:hunter2pass@localhost/v1", "'***@localhost/v1'", id="no-scheme-password-masked"),
+        pytest.param("http:/alice:hunter2pass@localhost/v1", "'***@localhost/v1'", id="one-slash-password-masked"),
     ],
 )
 def test_a_bad_base_url_is_one_line_before_any_request(url, shown, monkeypatch, capsys):

@@ -28,10 +28,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy2(ROOT / name, source / name)
     for name in ("summarizer", "prompts"):
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(work), str(source)],
-        check=True, capture_output=True,
+        capture_output=True, text=True,
     )
+    assert built.returncode == 0, built.stderr  # setuptools and wheel come with the dev extra
     (wheel,) = work.glob("summarizer-*.whl")
     target = work / "site"
     with zipfile.ZipFile(wheel) as archive:

@@ -144,7 +144,8 @@ def checked_base_url(value: str | None) -> str:
         ok = False
     if not ok:
         # without a scheme, "user:password@host" is not a URL's userinfo to redact(): mask it here
-        shown = redact(re.sub(r"^[^/?#@]*@", REDACTED + "@", value) if "://" not in value else value)
+        has_scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value)
+        shown = redact(value if has_scheme else re.sub(r"^[^@\s]*@", REDACTED + "@", value))
         raise ConfigError(f"{BASE_URL_ENV}={shown!r} is not a valid http(s) URL with a host; "
                           "set it to the server's base URL, such as http://localhost:8000/v1")
     return value
