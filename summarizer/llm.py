@@ -152,6 +152,7 @@ class LLM:
             return completion
 
         create = instructor.patch(create=send, mode=instructor.Mode.JSON_SCHEMA)
+        error: BaseException | None = None
         try:
             value = create(
                 response_model=response_model,
@@ -164,13 +165,22 @@ class LLM:
                 context=context,
             )
         except InstructorRetryException as exc:
-            raise self._translate(exc, usage) from None
+            error = self._translate(exc, usage)
         except IncompleteOutputException as exc:
-            raise RetriesExhausted(
+            error = RetriesExhausted(
                 f"{self.label}: the answer was cut off at max_tokens={max_tokens}; "
                 "the article may be too long for a complete summary",
                 attempts=usage.requests, usage=usage, last_output=_content(exc.last_completion), truncated=True,
-            ) from None
+            )
+        if isinstance(error, SummarizerError):
+            # Raised here, outside the handler, with no chain: its message is redacted, but the
+            # SDK errors under it hold the endpoint's raw body (an echoed key) for anyone who
+            # walks __context__. A bug (any other error) keeps its chain for debugging.
+            error.__cause__ = error.__context__ = None
+            error.__suppress_context__ = True
+            raise error
+        if error is not None:
+            raise error
         return value, _content(answers[-1]) if answers else None
 
     def _translate(self, exc: InstructorRetryException, usage: Usage) -> BaseException:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import traceback
 
 import pytest
 from pydantic import BaseModel
@@ -308,6 +309,9 @@ def test_an_endpoint_echoing_the_key_never_shows_it(stub, key):
         extract(LLM(backend, SETTINGS))
     assert key not in str(info.value) and "key=***" in str(info.value)
     assert stub.requests[0].headers["authorization"] == f"Bearer {key}"  # it was sent, and echoed
+    # nor under it: the SDK's error with the raw body is not chained for code to dig out
+    assert info.value.__context__ is None and info.value.__cause__ is None
+    assert key not in "".join(traceback.format_exception(info.value))
 
 
 def test_a_malformed_stream_event_blames_the_endpoint_once(stub):
