@@ -88,10 +88,7 @@ def parse_article(text: str, source: str = "<text>") -> Article:
         published, body = None, text
     if _HTML.match(body):
         body = _html_to_text(body, source)
-    body = body.strip()
-    if not body:
-        raise UsageError(f"{source}: the article is empty; give a file with the article's text")
-    return Article(text=body, published=published, source=source)
+    return Article(text=body.strip(), published=published, source=source)  # Article refuses an empty one
 
 
 def _html_to_text(html: str, source: str) -> str:
@@ -138,6 +135,4 @@ def read_article(path: str | Path) -> Article:
         raise UsageError(
             f"{source} is not UTF-8 (bad byte at offset {exc.start}); convert it, e.g. iconv -t UTF-8"
         ) from None
-    if not text.strip():
-        raise UsageError(f"{source} is empty; give a file with the article's text")
     return parse_article(text, source)

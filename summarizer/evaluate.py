@@ -82,11 +82,12 @@ def prepare(suite_dir: Path, out: Path | None, fail_under: list[str], baseline: 
     """Validate the suite, thresholds and baseline; pick the output directory."""
     suite = load_suite(suite_dir, cases, allow_unpaired)
     configured, given = suite.config.threshold_list(), th.parse_thresholds(fail_under)
+    by_name = {t.name: t for t in configured}
     for flag in given:  # the command line wins; a CI log must still show a gate it moved
-        for base in configured:
-            if base.name == flag.name and base.value != flag.value:
-                looser = " (a looser gate)" if flag.value < base.value else ""
-                suite.warnings.append(f"--fail-under {flag} replaces suite.toml's {base}{looser}")
+        base = by_name.get(flag.name)
+        if base is not None and base.value != flag.value:
+            looser = " (a looser gate)" if flag.value < base.value else ""
+            suite.warnings.append(f"--fail-under {flag} replaces suite.toml's {base}{looser}")
     limits = th.merge(configured, given)
     base = load_baseline(baseline) if baseline else None
     return Prepared(suite, limits, base, out or default_out(), baseline)

@@ -172,14 +172,12 @@ class LLM:
                 "the article may be too long for a complete summary",
                 attempts=usage.requests, usage=usage, last_output=_content(exc.last_completion), truncated=True,
             )
-        if isinstance(error, SummarizerError):
-            # Raised here, outside the handler, with no chain: its message is redacted, but the
-            # SDK errors under it hold the endpoint's raw body (an echoed key) for anyone who
-            # walks __context__. A bug (any other error) keeps its chain for debugging.
-            error.__cause__ = error.__context__ = None
-            error.__suppress_context__ = True
-            raise error
         if error is not None:
+            if isinstance(error, SummarizerError):
+                # Raised here, outside the handler, with no chain: its message is redacted, but the
+                # SDK errors under it hold the endpoint's raw body (an echoed key) for anyone who
+                # walks __context__. A bug (any other error) keeps its chain for debugging.
+                error.__cause__ = error.__context__ = None
             raise error
         return value, _content(answers[-1]) if answers else None
 

@@ -7,6 +7,7 @@ here with backoff and is never shown to the model.
 from __future__ import annotations
 
 import email.utils
+import sys
 import time
 from dataclasses import dataclass
 from typing import Callable, TypeVar
@@ -41,7 +42,7 @@ class RetryPolicy:
                              "(0 and 1 both mean one try)")
         for name in ("initial_wait", "max_wait", "max_retry_after"):
             value = getattr(self, name)
-            if not number_in(value, 0, float("inf")) or value == float("inf"):
+            if not number_in(value, 0, sys.float_info.max):  # finite, 0 or more
                 raise UsageError(f"RetryPolicy({name}={value!r}): give a number of seconds, 0 or more")
 
 
