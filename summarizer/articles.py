@@ -16,7 +16,14 @@ from .limits import MAX_ARTICLE_BYTES
 # `date VALUE`, the documented form, is a header whatever VALUE is ("date yesterday" is refused);
 # "Date ..." only when VALUE holds a digit, so a headline "Date palms" is the article's first line.
 _HEADER = re.compile(r"^(?:date\s+(\S+)|(?i:date)\s+(\S*\d\S*))\s*$")
-_HEADER_LIKE = re.compile(r"^date\b[\s:=]*\S*\d", re.IGNORECASE)  # "date: 2017-06-08", "date 2017-13-45"
+# A first line that is a date in another form ("date: 2017-06-08", "Date 8 June 2017") is a
+# header written wrongly and refused; "Date 10 Downing Street" is the article's first line.
+_HEADER_LIKE = re.compile(r"^date\b[\s:=]*(?P<value>.*\d.*)$", re.IGNORECASE)
+_DATE_WORD = re.compile(
+    r"[\d./-]+(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+    r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?",
+    re.IGNORECASE,
+)
 _LAST_YEAR = 9000  # dates are resolved years ahead of publication: keep clear of date.max
 _HTML = re.compile(r"^\s*(<!doctype html|<html)", re.IGNORECASE)
 
@@ -79,7 +86,7 @@ def parse_article(text: str, source: str = "<text>") -> Article:
     if match:
         published = parse_date(match.group(1) or match.group(2), f"{source}: date header")
         body = rest
-    elif _HEADER_LIKE.match(first.strip()) and len(first.split()) <= 4:
+    elif _written_as_date(first.strip()):
         raise UsageError(
             f"{source}: malformed date header {first.strip()!r}; "
             "the first line must be `date YYYY-MM-DD` or part of the article"
@@ -89,6 +96,12 @@ def parse_article(text: str, source: str = "<text>") -> Article:
     if _HTML.match(body):
         body = _html_to_text(body, source)
     return Article(text=body.strip(), published=published, source=source)  # Article refuses an empty one
+
+
+def _written_as_date(line: str) -> bool:
+    """``date`` then only words a date is written with, one a number at least."""
+    match = _HEADER_LIKE.match(line)
+    return bool(match) and all(_DATE_WORD.fullmatch(w) for w in match["value"].replace(",", " ").split())
 
 
 def _html_to_text(html: str, source: str) -> str:

@@ -47,6 +47,9 @@ def _file(data: bytes):
         pytest.param(_file(b"date 2017-02-30\n" + BODY.encode()), "is not a date", id="date-feb-30"),
         pytest.param(_file(b"date yesterday\n" + BODY.encode()), "is not a date", id="date-yesterday"),
         pytest.param(_file(b"date 8 June 2017\n" + BODY.encode()), "malformed date header", id="date-words"),
+        pytest.param(_file(b"Date: Thursday, June 8th, 2017\n" + BODY.encode()), "malformed date header", id="date-prose"),
+        pytest.param(_file(b"date: 2017-06-08\n" + BODY.encode()), "malformed date header", id="date-colon"),
+        pytest.param(_file(b"Date 08.06.2017\n" + BODY.encode()), "is not a date", id="date-dotted"),
         pytest.param(_file(b"date 2017-06-08\n   \n"), "empty", id="header-but-no-body"),
     ],
 )
@@ -83,6 +86,10 @@ def test_date_error_says_the_format(tmp_path):
                      "Dated 2017, the memo \u201cleaked\u201d.", id="dated-is-body"),
         pytest.param(b"Date palms\n" + BODY.encode(), None, "Date palms\n" + BODY, id="headline-date-palms"),
         pytest.param(b"Date Night\n" + BODY.encode(), None, "Date Night\n" + BODY, id="headline-date-night"),
+        pytest.param(b"Date 10 Downing Street\n" + BODY.encode(), None, "Date 10 Downing Street\n" + BODY,
+                     id="headline-with-a-number"),
+        pytest.param(b"Date rape drug seized, 3 held\n" + BODY.encode(), None,
+                     "Date rape drug seized, 3 held\n" + BODY, id="headline-with-a-count"),
     ],
 )
 def test_good_inputs(tmp_path, data, published, text):
