@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from summarizer.backends import greedy_grammar, local
@@ -309,6 +310,71 @@ def close_loaded_models():
             close()
 
 
+class ContextLlama(PrefixLlama):
+    """A PrefixLlama whose chat completions fill the context with their prompt (the prefix,
+    then the user's words) and record how much of the context each was allowed to reuse."""
+
+    def __init__(self, prefix: list[int]) -> None:
+        super().__init__()
+        self.input_ids = [0] * 256
+        self.prefix = prefix
+        self.reusable: list[int] = []
+
+    def create_chat_completion(self, **kwargs):
+        self.reusable.append(self.n_tokens)
+        user = next(m["content"] for m in kwargs["messages"] if m["role"] == "user")
+        prompt = self.prefix + [hash(word) % 1000 + 100 for word in user.split()]
+        self.input_ids[: len(prompt)] = prompt
+        stream = super().create_chat_completion(**kwargs)
+        self.n_tokens = len(prompt)
+        return stream
+
+
+ARTICLE_A = "Publication date: 2019-11-20 The ministers met in Geneva on Monday and will meet again in March."
+ARTICLE_B = "Publication date: 2019-11-20 The ministers met in Oslo on Friday; talks resume next week."
+
+
+@pytest.mark.parametrize("cache_env", ["1", "0"])
+def test_a_prompt_is_evaluated_from_the_same_place_whatever_came_before(cache_env, monkeypatch, tmp_path):
+    """llama.cpp's numbers vary in the last bits with where evaluation starts, and greedy
+    decoding can turn that into another answer. A new article is evaluated from the end of the
+    static prefix however much it shares with the article before (here a date and five words)
+    and whether the disk cache is on or off; another task on the same article reuses it all."""
+    from summarizer.backends import prefix_cache
+
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SUMMARIZER_PREFIX_CACHE", cache_env)
+    monkeypatch.setattr(prefix_cache, "_state", lambda llama: b"llama.cpp state")
+    prefix = [1, 2, 3, 4]
+    monkeypatch.setattr(local, "prefix_tokens", lambda llama, system: prefix)
+    model = tmp_path / "tiny-model.gguf"
+    model.write_bytes(b"weights")
+    fake = ContextLlama(prefix)
+    monkeypatch.setitem(local._LOADED, (str(model), 256), fake)
+    monkeypatch.setattr(local, "_CONTEXT_USER", {})
+    backend = LocalBackend(model, n_ctx=256)
+
+    def ask(article: str, task: str) -> None:
+        backend.send({"messages": [{"role": "system", "content": "Instructions."},
+                                   {"role": "user", "content": f"{article}\n\nTask: {task}."}]})
+
+    def ask_plain(article: str) -> None:  # one message per article, no task line after it
+        backend.send({"messages": [{"role": "system", "content": "Instructions."}, {"role": "user", "content": (
+            f'Publication date: 2019-11-20\n\nArticle:\n"""\n{article}\n"""')}]})
+
+    ask(ARTICLE_A, "participants")
+    held = fake.n_tokens  # the prompt and the answer
+    ask(ARTICLE_A, "upcoming")
+    ask(ARTICLE_B, "participants")
+    ask(ARTICLE_A, "participants")
+    ask_plain(ARTICLE_A)
+    ask_plain(ARTICLE_B)
+    assert held > len(prefix) + 10
+    assert fake.reusable == [len(prefix), held, len(prefix), len(prefix), len(prefix), len(prefix)]
+    assert backend.prefix_status == ("in memory" if cache_env == "1" else "off")
+    assert (tmp_path / "cache" / "prefix-states").exists() is (cache_env == "1")
+
+
 @pytest.fixture(scope="module")
 def gguf() -> Path:
     from summarizer import weights
@@ -377,6 +443,32 @@ def test_prefix_state_restored_from_disk_answers_like_a_fresh_evaluation(gguf, t
     again = llama.create_chat_completion(messages=messages, max_tokens=8, temperature=0.0)
     assert again["choices"][0]["message"]["content"] == first["choices"][0]["message"]["content"]
     assert cache.warm(llama, tokens) == "in memory"
+
+
+@pytest.mark.slow
+def test_an_answer_does_not_depend_on_the_article_before(gguf, monkeypatch, tmp_path):
+    """The same request after two different articles gets the same numbers, bit for bit:
+    without the cut at the static prefix, the second article shares more of its prompt with
+    the one before and is evaluated from another place."""
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path))
+    backend = LocalBackend(gguf, n_ctx=512)
+    system = "You answer with one word: the city where the ministers met."
+
+    def ask(article: str) -> bytes:
+        """The logits after the prompt and a one-token answer, as bytes."""
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": article}]
+        with backend._lock:
+            backend._warm_prefix(messages)
+            llama = backend.llama
+            llama.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0)
+            return np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),)).tobytes()
+
+    target = "Publication date: 2019-11-20. The ministers met in Geneva on Monday.\n\nTask: the city."
+    ask("Published in March. The talks in Oslo ended without a deal.\n\nTask: the city.")
+    after_unrelated = ask(target)
+    ask("Publication date: 2019-11-20. The ministers met in Oslo on Friday.\n\nTask: the city.")
+    after_similar = ask(target)
+    assert after_similar == after_unrelated
 
 
 # -- greedy decoding that checks the model's choice against the grammar first ----------------------

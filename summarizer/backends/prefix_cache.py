@@ -65,16 +65,18 @@ class PrefixCache:
         digest.update(np.asarray(tokens, dtype=np.int32).tobytes())
         return self.directory / f"prefix-{digest.hexdigest()[:24]}.state"
 
-    def warm(self, llama: Any, tokens: list[int]) -> str:
-        """Make llama.cpp hold ``tokens`` evaluated: restored from disk, or evaluated and saved."""
+    def warm(self, llama: Any, tokens: list[int], disk: bool = True) -> str:
+        """Make llama.cpp hold ``tokens`` evaluated on their own: restored from disk, or
+        evaluated and saved (``disk`` False: evaluated, neither restored nor saved)."""
         if not tokens or list(llama.input_ids[: llama.n_tokens][: len(tokens)]) == tokens:
             return "in memory"
         path = self._path(tokens)
-        if self._restore(llama, path, tokens):
+        if disk and self._restore(llama, path, tokens):
             return "restored"
         llama.reset()
         llama.eval(tokens)
-        self._save(llama, path)
+        if disk:
+            self._save(llama, path)
         return "evaluated"
 
     def _restore(self, llama: Any, path: Path, tokens: list[int]) -> bool:
