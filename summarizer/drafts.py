@@ -7,6 +7,7 @@ dates. Field descriptions are what the model reads.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -95,3 +96,19 @@ TASKS: dict[str, type[BaseModel]] = {
 }
 # What each task's answer is constrained to and validated as.
 ANSWERS: dict[str, type[BaseModel]] = {**TASKS, "overview": OverviewDraft}
+
+
+@lru_cache(maxsize=64)
+def at_most(model: type[BaseModel], count: int) -> type[BaseModel]:
+    """``model`` (one list field) with its list ended by the grammar after ``count`` items:
+    what a re-ask of ``count`` failed items may answer. Same name, same validation."""
+    (list_field,) = model.model_fields
+
+    def model_json_schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super(bounded, cls).model_json_schema(*args, **kwargs)
+        schema["properties"][list_field]["maxItems"] = count
+        return schema
+
+    bounded = type(model.__name__, (model,), {"__module__": model.__module__,
+                                              "model_json_schema": classmethod(model_json_schema)})
+    return bounded

@@ -124,32 +124,11 @@ class LLM:
     def extract(self, messages: list[dict[str, str]], response_model: type[M], *, max_tokens: int, usage: Usage,
                 context: dict[str, Any] | None = None) -> M:
         """Ask for ``response_model``; re-ask on validation errors; add token counts to ``usage``."""
-        return self.extract_with_text(messages, response_model, max_tokens=max_tokens, usage=usage, context=context)[0]
-
-    def extract_with_text(
-        self,
-        messages: list[dict[str, str]],
-        response_model: type[M],
-        *,
-        max_tokens: int,
-        usage: Usage,
-        context: dict[str, Any] | None = None,
-    ) -> tuple[M, str | None]:
-        """`extract`, and the text of the answer that passed, as the model wrote it.
-
-        A follow-up that quotes the answer back should quote this text: a local model's
-        context then usually still holds it (llama.cpp reuses a matching prefix), where the
-        validated object dumped again would differ in spacing and be read anew. Not after
-        one of instructor's validation re-asks, or when the answer was stopped early
-        (repeats.py) and closed by code: then only the prompt's part is reused.
-        """
         if self.player is None:
             self.backend.check_fits(messages, max_tokens)
-        answers: list[ChatCompletion] = []
 
         def send(**request: Any) -> ChatCompletion:
-            answers.append(completion := self._send(usage, request))
-            return completion
+            return self._send(usage, request)
 
         create = instructor.patch(create=send, mode=instructor.Mode.JSON_SCHEMA)
         error: BaseException | None = None
@@ -179,7 +158,7 @@ class LLM:
                 # walks __context__. A bug (any other error) keeps its chain for debugging.
                 error.__cause__ = error.__context__ = None
             raise error
-        return value, _content(answers[-1]) if answers else None
+        return value
 
     def _translate(self, exc: InstructorRetryException, usage: Usage) -> BaseException:
         """What instructor's wrapper stands for: our own error, the endpoint's, the answers

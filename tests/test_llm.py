@@ -102,17 +102,6 @@ def test_invalid_json_is_reasked_with_the_error(stub):
     assert "validation error" in feedback["content"] and "Invalid JSON" in feedback["content"]
 
 
-def test_extract_with_text_gives_the_text_of_the_answer_that_passed(stub):
-    written = '{ "city" :"Paris",  "population": 2100000 }'  # spacing a re-dump would change
-    stub.enqueue("Sure! The city is Paris.")
-    stub.enqueue(written)
-    value, text = make_llm(stub).extract_with_text(
-        [dict(m) for m in MESSAGES], City, max_tokens=64, usage=Usage()
-    )
-    assert value.model_dump() == GOOD
-    assert text == written
-
-
 def test_schema_invalid_twice_exhausts_reasks(stub):
     stub.enqueue({"city": "Paris"}, prompt_tokens=100, completion_tokens=7)
     stub.enqueue({"city": "Paris", "population": "many"}, prompt_tokens=130, completion_tokens=9)
