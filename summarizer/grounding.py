@@ -17,7 +17,7 @@ from .schema import Participant
 from .textnorm import normalize, quote_found
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)]))\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Lt|Col|Sen|Rep|Gov|Prof|U\.S|U\.N|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Lt|Col|Maj|Capt|Sgt|Cpl|Adm|Cmdr|Sen|Rep|Gov|Prof|U\.S|U\.N|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
 
 TITLE_WORDS = {
     "president", "minister", "secretary", "envoy", "ambassador", "chairman", "chairwoman", "chair",
@@ -25,7 +25,8 @@ TITLE_WORDS = {
     "justice", "general", "commander", "prime", "premier", "king", "queen", "prince", "mayor",
     "representative", "rep", "sen", "gov", "mr", "mrs", "ms", "dr", "prof", "ceo", "head", "leader",
     "negotiator", "official", "lawyer", "attorney", "deputy", "vice", "foreign", "defense", "defence",
-    "special", "assistant", "counsel", "officer", "adviser", "advisor", "lt", "col", "gen", "sgt",
+    "special", "assistant", "counsel", "officer", "adviser", "advisor", "lt", "col", "gen", "sgt", "maj",
+    "capt", "cpl", "adm", "cmdr", "diplomat", "counselor",
     "analyst", "economist", "strategist", "trader", "commissioner", "editor", "editor-in-chief",
     "founder", "co-founder", "prosecutor", "inspector", "superintendent", "chancellor", "speaker",
 }
@@ -165,6 +166,14 @@ _HEAD_TITLES = {
     "counsel", "adviser", "advisor", "attorney", "lawyer", "sen.", "rep.", "gov.", "gen.", "dr.", "chancellor",
     "ceo", "head", "speaker", "officer", "analyst", "economist", "strategist", "professor",
     "commissioner", "editor", "editor-in-chief", "founder", "co-founder", "prosecutor", "inspector",
+    "official", "diplomat", "counselor", "lt.", "col.", "maj.", "capt.", "sgt.", "cpl.", "adm.", "cmdr.",
+}
+# "the official Xinhua News Agency", "party official Communist Youth League": a titled name
+# with one of these words is an organization, not a person
+_ORGANIZATION_WORDS = {
+    "agency", "news", "party", "ministry", "department", "council", "committee", "commission", "bank",
+    "group", "company", "corporation", "corp", "inc", "association", "union", "league", "office", "times",
+    "post", "daily", "television", "radio", "court", "parliament", "government", "army", "forces", "police",
 }
 _NOT_NAMES = {
     "the", "a", "an", "on", "in", "of", "and", "for", "to", "said", "says", "told", "will", "was", "is",
@@ -217,7 +226,8 @@ def titled_people(article: str) -> list[tuple[str, str]]:
                 else:
                     break
             name = [w.rstrip(",").removesuffix("'s").removesuffix("\u2019s") for w in name]
-            if len(name) >= 2 and name[-1].lower() not in _PARTICLES:
+            if (len(name) >= 2 and name[-1].lower() not in _PARTICLES
+                    and not any(w.lower().strip(".") in _ORGANIZATION_WORDS for w in name)):
                 found.append((" ".join(name).rstrip("."), _role_before(tokens, i, floor)))
                 floor = i + 1 + len(name)
     return found

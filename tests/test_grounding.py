@@ -6,7 +6,7 @@ import pytest
 
 from summarizer.grounding import (
     best_sentence, is_proper_name, merge, name_found, quoted_as_instrument, same_entity, sentence_with, sentences,
-    split_title,
+    split_title, titled_people,
 )
 from summarizer.schema import Participant
 
@@ -26,6 +26,9 @@ from summarizer.schema import Participant
         ("President Trump", "Trump", "President"),
         ("Mr. Smith", "Smith", "Mr."),
         ("Dr. Anthony Fauci", "Anthony Fauci", "Dr."),
+        ("Lt. Col. Alexander Vindman", "Alexander Vindman", "Lt. Col."),
+        ("Capt. Maria Lopez", "Maria Lopez", "Capt."),
+        ("State Department official David Holmes", "David Holmes", "State Department official"),
         ("Rep. Adam Schiff", "Adam Schiff", "Rep."),
         ("King Abdullah II", "Abdullah II", "King"),
         ("Sergey Lavrov", "Sergey Lavrov", None),
@@ -43,6 +46,30 @@ def test_split_title(given, name, title):
 
 def test_split_hyphenated_title():
     assert split_title("UN Secretary-General Antonio Guterres") == ("Antonio Guterres", "UN Secretary-General")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Russian Deputy Foreign Minister Mikhail Bogdanov will attend.",
+         [("Mikhail Bogdanov", "Russian Deputy Foreign Minister")]),
+        ("Last week State Department official David Holmes revealed one of those calls.",
+         [("David Holmes", "State Department official")]),
+        ("Lt. Col. Alexander Vindman told lawmakers it was his duty.", [("Alexander Vindman", "Lt. Col.")]),
+        ("Former National Security Council official Timothy Morrison told investigators.",
+         [("Timothy Morrison", "Former National Security Council official")]),
+        ("Embassy counselor Anna Berg took notes.", [("Anna Berg", "Embassy counselor")]),
+        ("The ship sailed. Capt. Maria Lopez commanded it.", [("Maria Lopez", "Capt.")]),
+        # organizations after a title word are not people
+        ("The report was carried by the official Xinhua News Agency on Monday.", []),
+        ("A spokesman for the official Communist Youth League denied it.", []),
+        ("The official said nothing.", []),
+        ("Officials met on Monday.", []),
+    ],
+    ids=lambda v: v[:40] if isinstance(v, str) else None,
+)
+def test_titled_people(sentence, found):
+    assert titled_people(sentence) == found
 
 
 ARTICLE = (

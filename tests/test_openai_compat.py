@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.errors import ConfigError, UsageError
+from summarizer.errors import ConfigError
 from tests.test_cli import SEED, run
 
 SUMMARIZE = ["summarize", str(SEED), "-m", "openai/test-model"]

@@ -23,7 +23,7 @@ try:  # the HTTP library under the openai SDK: httpx2 for openai 3, httpx for op
 except ImportError:  # pragma: no cover - depends on the installed SDK
     import httpx as _http  # type: ignore[no-redef]
 
-from ..errors import ConfigError, ModelError, UsageError, not_a_completion
+from ..errors import ConfigError, ModelError, not_a_completion
 from ..redact import REDACTED, add_secret, redact
 from ..transport import StreamDropped
 from . import chat_completion
