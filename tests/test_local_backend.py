@@ -311,66 +311,81 @@ def close_loaded_models():
 
 
 class ContextLlama(PrefixLlama):
-    """A PrefixLlama whose chat completions fill the context with their prompt (the prefix,
-    then the user's words) and record how much of the context each was allowed to reuse."""
+    """A PrefixLlama that keeps a context the way llama-cpp-python does (a word is a token;
+    a chat completion reuses the longest prefix the context shares with its prompt) and logs
+    where each evaluation starts."""
 
     def __init__(self, prefix: list[int]) -> None:
         super().__init__()
-        self.input_ids = [0] * 256
+        self.input_ids = [0] * 512
         self.prefix = prefix
-        self.reusable: list[int] = []
+        self.starts: list[tuple[str, int]] = []
+
+    @staticmethod
+    def words(text: str) -> list[int]:
+        return [sum(map(ord, word)) + 100 for word in text.split()]
+
+    def head(self, messages) -> list[int]:
+        user = next(m["content"] for m in messages if m["role"] == "user")
+        return self.prefix + self.words(user.rpartition("\n")[0])
+
+    def eval(self, tokens: list[int]) -> None:
+        self.starts.append(("eval", self.n_tokens))
+        self.input_ids[self.n_tokens:self.n_tokens + len(tokens)] = tokens
+        self.n_tokens += len(tokens)
 
     def create_chat_completion(self, **kwargs):
-        self.reusable.append(self.n_tokens)
         user = next(m["content"] for m in kwargs["messages"] if m["role"] == "user")
-        prompt = self.prefix + [hash(word) % 1000 + 100 for word in user.split()]
+        prompt = self.prefix + self.words(user) + [1]
+        reuse = 0
+        while reuse < min(self.n_tokens, len(prompt) - 1) and self.input_ids[reuse] == prompt[reuse]:
+            reuse += 1
+        self.starts.append(("chat", reuse))
         self.input_ids[: len(prompt)] = prompt
         stream = super().create_chat_completion(**kwargs)
-        self.n_tokens = len(prompt)
+        self.n_tokens = len(prompt)  # the answer's tokens follow (FakeLlama counts them)
         return stream
 
 
-ARTICLE_A = "Publication date: 2019-11-20 The ministers met in Geneva on Monday and will meet again in March."
-ARTICLE_B = "Publication date: 2019-11-20 The ministers met in Oslo on Friday; talks resume next week."
+ARTICLE_A = "Publication date: 2019-11-20\n\nThe ministers met in Geneva on Monday and will meet again in March."
+ARTICLE_B = "Publication date: 2019-11-20\n\nThe ministers met in Oslo on Friday; talks resume next week."
 
 
 @pytest.mark.parametrize("cache_env", ["1", "0"])
-def test_a_prompt_is_evaluated_from_the_same_place_whatever_came_before(cache_env, monkeypatch, tmp_path):
+def test_a_prompt_is_read_in_the_same_pieces_whatever_came_before(cache_env, monkeypatch, tmp_path):
     """llama.cpp's numbers vary in the last bits with where evaluation starts, and greedy
-    decoding can turn that into another answer. A new article is evaluated from the end of the
-    static prefix however much it shares with the article before (here a date and five words)
-    and whether the disk cache is on or off; another task on the same article reuses it all."""
+    decoding can turn that into another answer. Every prompt is read in the same pieces: the
+    static prefix, then the article (its first user message up to the last line) from the
+    end of the prefix, then the task line from the end of the article, whether the article
+    follows another one that shares its date line, is asked about again, or comes back
+    after another article; with the disk cache on or off."""
     from summarizer.backends import prefix_cache
 
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SUMMARIZER_PREFIX_CACHE", cache_env)
     monkeypatch.setattr(prefix_cache, "_state", lambda llama: b"llama.cpp state")
     prefix = [1, 2, 3, 4]
+    fake = ContextLlama(prefix)
     monkeypatch.setattr(local, "prefix_tokens", lambda llama, system: prefix)
+    monkeypatch.setattr(local, "head_tokens", lambda llama, messages: fake.head(messages))
     model = tmp_path / "tiny-model.gguf"
     model.write_bytes(b"weights")
-    fake = ContextLlama(prefix)
-    monkeypatch.setitem(local._LOADED, (str(model), 256), fake)
-    monkeypatch.setattr(local, "_CONTEXT_USER", {})
-    backend = LocalBackend(model, n_ctx=256)
+    monkeypatch.setitem(local._LOADED, (str(model), 512), fake)
+    backend = LocalBackend(model, n_ctx=512)
 
-    def ask(article: str, task: str) -> None:
-        backend.send({"messages": [{"role": "system", "content": "Instructions."},
-                                   {"role": "user", "content": f"{article}\n\nTask: {task}."}]})
+    def ask(user: str) -> list[tuple[str, int]]:
+        before = len(fake.starts)
+        backend.send({"messages": [{"role": "system", "content": "Instructions."}, {"role": "user", "content": user}]})
+        return fake.starts[before:]
 
-    def ask_plain(article: str) -> None:  # one message per article, no task line after it
-        backend.send({"messages": [{"role": "system", "content": "Instructions."}, {"role": "user", "content": (
-            f'Publication date: 2019-11-20\n\nArticle:\n"""\n{article}\n"""')}]})
-
-    ask(ARTICLE_A, "participants")
-    held = fake.n_tokens  # the prompt and the answer
-    ask(ARTICLE_A, "upcoming")
-    ask(ARTICLE_B, "participants")
-    ask(ARTICLE_A, "participants")
-    ask_plain(ARTICLE_A)
-    ask_plain(ARTICLE_B)
-    assert held > len(prefix) + 10
-    assert fake.reusable == [len(prefix), held, len(prefix), len(prefix), len(prefix), len(prefix)]
+    p, a, b = len(prefix), len(fake.head([{"role": "user", "content": ARTICLE_A + "\nx"}])), \
+        len(fake.head([{"role": "user", "content": ARTICLE_B + "\nx"}]))
+    first = ask(f"{ARTICLE_A}\nTask: participants.")
+    assert first == [("eval", 0), ("eval", p), ("chat", a)]  # the prefix on its own, the article, the task
+    assert ask(f"{ARTICLE_A}\nTask: upcoming.") == [("chat", a)]  # the article is kept
+    assert ask(f"{ARTICLE_B}\nTask: participants.") == [("eval", p), ("chat", b)]  # not its date line
+    assert ask(f"{ARTICLE_A}\nTask: participants.") == first[1:]  # again: read as the first time
+    assert ask(f"{ARTICLE_A}\nTask: participants.") == [("chat", a)]  # the task line is not reused
     assert backend.prefix_status == ("in memory" if cache_env == "1" else "off")
     assert (tmp_path / "cache" / "prefix-states").exists() is (cache_env == "1")
 
@@ -446,17 +461,17 @@ def test_prefix_state_restored_from_disk_answers_like_a_fresh_evaluation(gguf, t
 
 
 @pytest.mark.slow
-def test_an_answer_does_not_depend_on_the_article_before(gguf, monkeypatch, tmp_path):
-    """The same request after two different articles gets the same numbers, bit for bit:
-    without the cut at the static prefix, the second article shares more of its prompt with
-    the one before and is evaluated from another place."""
+def test_an_answer_does_not_depend_on_what_ran_before(gguf, monkeypatch, tmp_path):
+    """The same request after an unrelated article, after a similar one, and after itself
+    gets the same numbers, bit for bit: without the fixed pieces, the context shares more or
+    less of its prompt with what ran before and evaluation starts elsewhere."""
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path))
     backend = LocalBackend(gguf, n_ctx=512)
     system = "You answer with one word: the city where the ministers met."
 
-    def ask(article: str) -> bytes:
+    def ask(user: str) -> bytes:
         """The logits after the prompt and a one-token answer, as bytes."""
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": article}]
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         with backend._lock:
             backend._warm_prefix(messages)
             llama = backend.llama
@@ -468,7 +483,10 @@ def test_an_answer_does_not_depend_on_the_article_before(gguf, monkeypatch, tmp_
     after_unrelated = ask(target)
     ask("Publication date: 2019-11-20. The ministers met in Oslo on Friday.\n\nTask: the city.")
     after_similar = ask(target)
+    ask(target.replace("the city.", "the day."))
+    after_another_task = ask(target)
     assert after_similar == after_unrelated
+    assert after_another_task == after_unrelated
 
 
 # -- greedy decoding that checks the model's choice against the grammar first ----------------------

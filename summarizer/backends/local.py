@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import ConfigError, UsageError
 from . import chat_completion, greedy_grammar
-from .prefix_cache import PrefixCache, prefix_tokens
+from .prefix_cache import PrefixCache, head_tokens, prefix_tokens
 from .repeats import RepeatGuard, min_items
 from .response_format import llama_response_format
 
@@ -33,8 +33,6 @@ _LOAD_LOCK = threading.Lock()
 # loaded model (two Summarizers, or summarize() beside one): the lock is the model's, not a backend's.
 _MODEL_LOCKS: dict[tuple[str, int], threading.Lock] = {}
 _LOG_CALLBACK: Any = None
-# the first user message of the prompt each loaded model's context holds (see _warm_prefix)
-_CONTEXT_USER: dict[tuple[str, int], str] = {}
 
 
 _GGML_ERROR = 4
@@ -62,14 +60,6 @@ def _close_models() -> None:
         if close is not None:
             close()
     _LOADED.clear()
-
-
-def _same_but_the_end(text: str, context: str | None) -> bool:
-    """``text`` is ``context`` but for its last line (a prompt's task line), or all of it."""
-    def head(message: str) -> str:
-        return message.rpartition("\n")[0] if "\n" in message else message
-
-    return context is not None and head(text) == head(context)
 
 
 def positive_int_env(name: str, default: int, unit: str, zero_is_default: bool = False) -> int:
@@ -162,31 +152,35 @@ class LocalBackend:
         return _load(self.path, self.n_ctx, self.threads)
 
     def _warm_prefix(self, messages: list[dict[str, str]]) -> None:
-        """Set where llama.cpp starts evaluating this prompt: the same place wherever the
-        request comes in a run, so that its answer does too.
+        """Set where llama.cpp starts evaluating this prompt: the same places whatever ran
+        before, so that the answer is the same too.
 
         llama.cpp's numbers for a token vary in the last bits with the batch it is evaluated
         in, and greedy decoding turns a near tie either way: an article's answers changed
         with the article before it in a run (its prompt shared a few more or fewer tokens,
-        "Publication date: 2019-"), and with the disk cache on or off. So a prompt is
-        evaluated from the end of the static prefix (the system prompt, evaluated on its own:
-        restored from disk, or evaluated and saved), unless its first user message is the
-        context's again but for its last line (the task line: another task on the same
-        article, a re-ask): then from the end of what the context shares with it, the same
-        in every run.
+        "Publication date: 2019-"), with the disk cache on or off, and from the first
+        summary of an article to the second. So a prompt is read in fixed pieces: the static
+        prefix (the system prompt, on its own: restored from disk, or evaluated and saved);
+        then its first user message up to its last line (the article, shared by the tasks
+        on it: kept when the context holds it, else evaluated from the end of the prefix);
+        then the rest (the task line, a re-ask), by the chat completion.
         """
         system = messages[0]["content"] if messages and messages[0]["role"] == "system" else None
         if system is not None and system not in self._prefixes:
             self._prefixes[system] = prefix_tokens(self.llama, system)
         prefix = self._prefixes.get(system, []) if system is not None else []
         disk = os.environ.get("SUMMARIZER_PREFIX_CACHE", "1") != "0"
-        status = self._prefix_cache.warm(self.llama, prefix, disk=disk)
+        llama = self.llama
+        status = self._prefix_cache.warm(llama, prefix, disk=disk)
         self.prefix_status = status if disk else "off"
-        user = next((m["content"] for m in messages if m["role"] == "user"), "")
-        key = (str(self.path), self.n_ctx)
-        if not _same_but_the_end(user, _CONTEXT_USER.get(key)):
-            self.llama.n_tokens = min(self.llama.n_tokens, len(prefix))
-        _CONTEXT_USER[key] = user
+        head = head_tokens(llama, messages)
+        if head is None or len(head) <= len(prefix) or head[: len(prefix)] != prefix:
+            llama.n_tokens = min(llama.n_tokens, len(prefix))
+        elif llama.n_tokens >= len(head) and list(llama.input_ids[: len(head)]) == head:
+            llama.n_tokens = len(head)
+        else:
+            llama.n_tokens = min(llama.n_tokens, len(prefix))
+            llama.eval(head[len(prefix):])
 
     def count_tokens(self, messages: list[dict[str, str]]) -> int:
         text = "".join(m["content"] for m in messages)

@@ -29,25 +29,47 @@ _MAGIC = b"SUMMARIZER-PREFIX-1\n"
 KEEP = 4
 
 
-def prefix_tokens(llama: Any, system: str) -> list[int]:
-    """The tokens every prompt with this system message starts with (up to the user's text)."""
+def _chat_tokens(llama: Any, messages: list[dict[str, str]]) -> list[int] | None:
+    """``messages`` as the tokens llama-cpp-python's chat completion reads; None without a
+    chat template in the GGUF."""
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     template = llama.metadata.get("tokenizer.chat_template")
     if not template:
-        return []
-    formatter = Jinja2ChatFormatter(template=template, eos_token="", bos_token="")
-    a, b = (
-        llama.tokenize(
-            formatter(messages=[{"role": "system", "content": system}, {"role": "user", "content": text}]).prompt.encode(),
-            add_bos=False, special=True,
-        )
-        for text in ("A", "B")
-    )
+        return None
+    prompt = Jinja2ChatFormatter(template=template, eos_token="", bos_token="")(messages=messages).prompt
+    return llama.tokenize(prompt.encode(), add_bos=False, special=True)
+
+
+def _shared(a: list[int], b: list[int]) -> list[int]:
     shared = 0
     while shared < min(len(a), len(b)) and a[shared] == b[shared]:
         shared += 1
     return a[:shared]
+
+
+def prefix_tokens(llama: Any, system: str) -> list[int]:
+    """The tokens every prompt with this system message starts with (up to the user's text)."""
+    a, b = (_chat_tokens(llama, [{"role": "system", "content": system}, {"role": "user", "content": text}])
+            for text in ("A", "B"))
+    return [] if a is None or b is None else _shared(a, b)
+
+
+def head_tokens(llama: Any, messages: list[dict[str, str]]) -> list[int] | None:
+    """The tokens of the prompt up to the last line of its first user message (the article,
+    not the task line), or None if that message has one line or the prompt's tokens do not
+    start with them. The same for every prompt that differs from this one only after that."""
+    first = next((i for i, m in enumerate(messages) if m["role"] == "user"), None)
+    if first is None or "\n" not in messages[first]["content"]:
+        return None
+    head = messages[first]["content"].rpartition("\n")[0]
+    a, b = (_chat_tokens(llama, [*messages[:first], {"role": "user", "content": f"{head}\n{line}"}])
+            for line in ("A", "B"))
+    full = _chat_tokens(llama, messages)
+    if a is None or b is None or full is None:
+        return None
+    tokens = _shared(a, b)
+    return tokens if full[: len(tokens)] == tokens else None
 
 
 class PrefixCache:
