@@ -208,6 +208,21 @@ def _role_before(tokens: list[str], head: int, floor: int) -> str:
     return " ".join(tokens[start:head + 1])
 
 
+# "official" names a person after a department or a rank ("State Department official",
+# "senior official"), and is an adjective after an article, a preposition or a verb ("the
+# official Xinhua news agency", "according to official Census Bureau figures")
+_OFFICIAL_AFTER = {
+    "senior", "former", "top", "government", "party", "administration", "ministry", "military",
+    "intelligence", "health", "trade", "security", "police", "election", "campaign", "city", "state",
+    "county", "federal", "embassy", "company", "defense", "defence", "foreign", "white",
+}
+
+
+def _official_noun(tokens: list[str], i: int) -> bool:
+    before = tokens[i - 1] if i > 0 else ""
+    return before.lower() in _OFFICIAL_AFTER or (before[:1].isupper() and before.lower() not in {"the", "a", "an"})
+
+
 def titled_people(article: str) -> list[tuple[str, str]]:
     """People the article names right after a title: [("Mikhail Bogdanov", "Deputy Foreign Minister")]."""
     found: list[tuple[str, str]] = []
@@ -215,7 +230,7 @@ def titled_people(article: str) -> list[tuple[str, str]]:
         tokens = _TOKEN.findall(normalize(sentence))
         floor = 0  # a role never reaches back into the previous titled name
         for i, token in enumerate(tokens):
-            if token.lower() not in _HEAD_TITLES or i < floor:
+            if token.lower() not in _HEAD_TITLES or i < floor or (token.lower() == "official" and not _official_noun(tokens, i)):
                 continue
             name: list[str] = []
             for nxt in tokens[i + 1:i + 5]:
