@@ -20,8 +20,11 @@ _HEADER = re.compile(r"^(?:date\s+(\S+)|(?i:date)\s+(\S*\d\S*))\s*$")
 # header written wrongly and refused; "Date 10 Downing Street" is the article's first line.
 _HEADER_LIKE = re.compile(r"^date\b[\s:=]*(?P<value>.*\d.*)$", re.IGNORECASE)
 _DATE_WORD = re.compile(
-    r"[\d./-]+(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-    r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?",
+    r"[\d./:-]+(?:st|nd|rd|th)?"  # 8, 8th, 2017-06-08, 06/08/2017, 10:30
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|may|june|july"
+    r"|(?:january|february|march|april|august|september|october|november|december)"
+    r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|of|the|at|[ap]\.?m\.?|utc|gmt|[ecmp][sd]t|bst|cet|cest",
     re.IGNORECASE,
 )
 _LAST_YEAR = 9000  # dates are resolved years ahead of publication: keep clear of date.max
@@ -101,7 +104,8 @@ def parse_article(text: str, source: str = "<text>") -> Article:
 def _written_as_date(line: str) -> bool:
     """``date`` then only words a date is written with, one a number at least."""
     match = _HEADER_LIKE.match(line)
-    return bool(match) and all(_DATE_WORD.fullmatch(w) for w in match["value"].replace(",", " ").split())
+    words = re.sub(r"[,()\[\]]", " ", match["value"]).split() if match else []
+    return bool(words) and all(_DATE_WORD.fullmatch(w) for w in words)
 
 
 def _html_to_text(html: str, source: str) -> str:
