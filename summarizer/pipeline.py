@@ -112,7 +112,7 @@ def _ask(ctx: Context, task: str, failed: list[tuple[BaseModel, str]] | None = N
     after as many items. Quoted its whole answer, the model wrote the whole list again:
     956 tokens for the 4 re-asks on evals/news, 517 (37 s) for one list of 18 participants
     with one unknown name, and no score changed by what it fixed. Now 5-6 tokens a re-ask
-    (the 1.5B model answers each of the 5 on evals/news with an empty list, so the failed
+    (the 1.5B model answers every re-ask on evals/news with an empty list, so the failed
     items are dropped). The items that passed are kept already (_checked).
     """
     messages = render_focused(ctx.prompts, ctx.article, task)
