@@ -97,7 +97,7 @@ backend = s.llm.backend
 llm = backend.llama  # loads the model
 ctx = llm._ctx.ctx
 log, current, at_call = [], {}, {}
-original_create, original_send = llm.create_chat_completion, backend.send
+original_create, original_send, original_eval = llm.create_chat_completion, backend.send, llm.eval
 
 def common_prefix(a, b):
     n = 0
@@ -107,11 +107,18 @@ def common_prefix(a, b):
         n += 1
     return n
 
+def eval_(tokens):
+    if not at_call.get("created"):  # the backend's own steps: the system prefix, the article
+        at_call["warm_evals"] = at_call.get("warm_evals", 0) + len(tokens)
+    return original_eval(tokens)
+
 def create(*args, **kwargs):
-    at_call["kv"] = llm.input_ids[: llm.n_tokens].tolist()  # after the prefix-cache step
+    at_call["kv"] = llm.input_ids[: llm.n_tokens].tolist()  # after the backend's prefix and article steps
+    at_call["created"] = True
     return original_create(*args, **kwargs)
 
 def send(request):
+    at_call.clear()
     llama_cpp.llama_perf_context_reset(ctx)
     started = time.perf_counter()
     resp = original_send(request)
@@ -123,19 +130,20 @@ def send(request):
     system = request["messages"][0]["content"]
     prefix_len = len(getattr(backend, "_prefixes", {}).get(system, []))
     at_create = common_prefix(at_call.get("kv", []), prompt[:-1])  # llama-cpp-python matches all but the last
-    restored = at_create if status == "restored" else 0
-    warm_evaluated = prefix_len if status == "evaluated" else 0
+    restored = prefix_len if status == "restored" else 0
+    warm_evaluated = at_call.get("warm_evals", 0)  # evaluated before the chat completion
     task = re.search(r"Task: (\w+)\.", request["messages"][1]["content"])
     log.append({"article": current["name"], "task": task.group(1) if task else "?",
                 "reask": len(request["messages"]) > 2, "prefix_cache": status, "system_prefix_tokens": prefix_len,
                 "prompt_tokens": usage["prompt_tokens"], "completion_tokens": usage["completion_tokens"],
-                "kv_reused": at_create if status not in ("restored", "evaluated") else 0, "disk_restored": restored,
+                "kv_reused": max(0, at_create - warm_evaluated - restored), "disk_restored": restored,
                 "evaluated_by_prefix": usage["prompt_tokens"] - at_create + warm_evaluated,
                 "n_p_eval": perf.n_p_eval, "n_eval": perf.n_eval, "t_p_eval_ms": perf.t_p_eval_ms,
                 "t_eval_ms": perf.t_eval_ms, "wall_s": wall, "prompt_ids": prompt})
     return resp
 
 llm.create_chat_completion = create
+llm.eval = eval_
 backend.send = send
 runs = []
 for path in paths:
@@ -427,9 +435,9 @@ def main() -> int:
         print(f"C: {c['evaluated_tokens']} of {c['prompt_tokens']} prompt tokens evaluated "
               f"({c['evaluated_tokens'] / max(1, c['prompt_tokens']):.0%}); prompt prefix shared by the two "
               f"articles: {c['static_prefix_tokens']} tokens.")
-        print("   KV reused = common prefix with the KV cache (llama-cpp-python's prefix match); from disk = state "
-              "restored by the disk prefix cache; evaluated = prompt minus both (plus the system prefix when the "
-              "prefix step evaluated it); n_p_eval = llama.cpp's counter over the request (batched prompt tokens, "
+        print("   KV reused = what the KV cache already held (the backend keeps the system prefix, and the article "
+              "for another task on it); from disk = state restored by the disk prefix cache; evaluated = prompt "
+              "minus both (the backend's own prefix and article steps included); n_p_eval = llama.cpp's counter over the request (batched prompt tokens, "
               "reported as at least 1; a 1-token remainder counts as n_eval)")
     if others:
         print("WARNING: other model/test processes ran during this benchmark; timings are distorted:\n  "
