@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import cancellation
 from .articles import Article, parse_article
 from .errors import Usage, UsageError
 from .llm import LLM, LLMSettings
@@ -119,8 +120,10 @@ class Summarizer:
         """Summarize and return the summary with usage, latency and diagnostics."""
         article = self._article(text, published)
         ctx = Context(llm=self.llm, prompts=self.prompts, article=article)
-        started = time.perf_counter()
-        summary = PIPELINES[self.pipeline](ctx)
+        with ctx.llm.hold():  # in-process llama.cpp: this article's tasks back to back, not between others'
+            started = time.perf_counter()  # the summary's own time, not its wait for the model
+            summary = PIPELINES[self.pipeline](ctx)
+        latency = time.perf_counter() - started
         # the three tasks note in whatever order their threads run: sorted, a rerun reads the same
         diagnostics = {
             kind: sorted(entries, key=lambda entry: str(entry.get("field", "")))
@@ -128,7 +131,7 @@ class Summarizer:
         }
         return SummaryResult(
             summary=summary, diagnostics=diagnostics, usage=ctx.usage,
-            latency_s=time.perf_counter() - started, model=self.model_label,
+            latency_s=latency, model=self.model_label,
         )
 
     def summarize(self, text: str | Article, published: date | str | None = None) -> ArticleSummary:
@@ -137,8 +140,16 @@ class Summarizer:
     async def arun(self, text: str | Article, published: date | str | None = None) -> SummaryResult:
         """`run` in a worker thread (asyncio's default executor, which sets how many articles
         are in flight at once: a few per CPU unless the application gives the loop a larger
-        one). A request already sent runs to its end when the awaiting task is cancelled."""
-        return await asyncio.to_thread(self.run, text, published)
+        one). Cancelling the awaiting task stops the summary: no further request is sent and
+        the in-process model stops at its next token; a request already sent to an endpoint
+        runs to its end (cancellation.py)."""
+        stop = threading.Event()
+        work = cancellation.scope(stop)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, work.run, self.run, text, published)
+        except asyncio.CancelledError:
+            stop.set()
+            raise
 
     async def asummarize(self, text: str | Article, published: date | str | None = None) -> ArticleSummary:
         return (await self.arun(text, published)).summary

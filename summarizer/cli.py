@@ -201,7 +201,7 @@ allow_unpaired_option = click.option("--allow-unpaired", is_flag=True,
 @cli.command(name="eval")
 @click.argument("suite_dir", type=click.Path(path_type=Path))
 @model_option
-@click.option("--concurrency", type=click.IntRange(1, MAX_CONCURRENCY), help="Cases in flight at once (default: suite.toml, else 1).")
+@click.option("--concurrency", type=click.IntRange(1, MAX_CONCURRENCY), help="Cases in flight at once, for an endpoint (default: suite.toml, else 1); the embedded model runs them one by one.")
 @out_option
 @fail_under_option
 @_path_option("--baseline", help="An earlier results.json to compare with.")

@@ -212,12 +212,18 @@ class Evaluation:
                 _check_settings(out, self.settings)
             for first in self.prep.suite.cases[:1]:  # a broken --prompts fails once, up front, not in every case
                 self.summarizer.render(first.text, first.published)
-            self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs
+            llm = self.summarizer.llm  # create the backend now: a missing key or model fails before any case runs
         except SummarizerError:
             if fresh:
                 with suppress(OSError):
                     out.rmdir()  # made just now and still empty: leave no trace of a run that never started
             raise
+        if self.concurrency > 1 and not llm.concurrent:
+            self.prep.suite.warnings.append(
+                f"concurrency {self.concurrency} not used: {llm.label} answers one request at a time, so the cases "
+                "ran one by one (together they would only wait for each other, and each latency would count the wait)"
+            )
+            self.concurrency = 1
         done = (_saved(out, case) for case in self.cases) if opts.resume else ()
         self.done = {entry["id"]: entry for entry in done if entry}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
@@ -25,6 +26,7 @@ from instructor.core.exceptions import (
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
+from . import cancellation
 from .backends import Backend
 from .errors import ConfigError, ModelError, RetriesExhausted, SummarizerError, Usage, UsageError, not_a_completion
 from .limits import MAX_REASKS, number_in, whole_in
@@ -99,13 +101,22 @@ class LLM:
         """Whether independent requests may be sent at once (not for in-process llama.cpp)."""
         return getattr(self.backend, "concurrent", True)
 
+    def hold(self) -> AbstractContextManager[Any]:
+        """The model kept for one article's requests, where the backend serves one request at
+        a time (in-process llama.cpp: the article stays in its context from task to task
+        instead of being read again after another article's request); nothing for endpoints."""
+        hold = getattr(self.backend, "hold", None)
+        return hold() if hold is not None else nullcontext()
+
     def _send(self, usage: Usage, request: dict[str, Any]) -> ChatCompletion:
         if self.player is not None:
             data = mask_known(self.player.load(request))  # a recording made before keys were masked
         else:
-            data = call_with_retries(
-                lambda: self.backend.send(request), self.settings.transport, sleep=self.settings.sleep
-            )
+            def attempt() -> dict[str, Any]:
+                cancellation.check()  # a cancelled summary sends nothing more, retries included
+                return self.backend.send(request)
+
+            data = call_with_retries(attempt, self.settings.transport, sleep=self.settings.sleep)
             data = mask_known(data)  # an endpoint that echoes the key: never into output or recordings
             if self.recorder is not None:
                 self.recorder.save(request, data)

@@ -13,6 +13,7 @@ comparison point for what the checks are worth.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -337,7 +338,8 @@ def focused(ctx: Context) -> ArticleSummary:
         # An endpoint answers the three tasks at once; in-process llama.cpp runs them in turn.
         pool, interrupted = ThreadPoolExecutor(max_workers=3), False
         try:
-            jobs = [pool.submit(task, ctx) for task in (participants, upcoming, overview)]
+            # each in a copy of this thread's context: a cancelled summary (cancellation.py) stops them all
+            jobs = [pool.submit(contextvars.copy_context().run, task, ctx) for task in (participants, upcoming, overview)]
             people, events, (title, summary, issues) = (job.result() for job in jobs)
         except KeyboardInterrupt:
             interrupted = True

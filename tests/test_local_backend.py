@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import functools
 import json
 import os
 import subprocess
 import sys
+import threading
+import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -347,6 +351,17 @@ class ContextLlama(PrefixLlama):
         return stream
 
 
+def load_fake(fake: ContextLlama, monkeypatch, tmp_path: Path, n_ctx: int) -> Path:
+    """``fake`` as the loaded model of a GGUF path (returned) at ``n_ctx``, its static prefix
+    and article boundary its own."""
+    monkeypatch.setattr(local, "prefix_tokens", lambda llama, system: fake.prefix)
+    monkeypatch.setattr(local, "head_tokens", lambda llama, messages: fake.head(messages))
+    model = tmp_path / "tiny-model.gguf"
+    model.write_bytes(b"weights")
+    monkeypatch.setitem(local._LOADED, (str(model), n_ctx), fake)
+    return model
+
+
 ARTICLE_A = "Publication date: 2019-11-20\n\nThe ministers met in Geneva on Monday and will meet again in March."
 ARTICLE_B = "Publication date: 2019-11-20\n\nThe ministers met in Oslo on Friday; talks resume next week."
 
@@ -366,12 +381,7 @@ def test_a_prompt_is_read_in_the_same_pieces_whatever_came_before(cache_env, mon
     monkeypatch.setattr(prefix_cache, "_state", lambda llama: b"llama.cpp state")
     prefix = [1, 2, 3, 4]
     fake = ContextLlama(prefix)
-    monkeypatch.setattr(local, "prefix_tokens", lambda llama, system: prefix)
-    monkeypatch.setattr(local, "head_tokens", lambda llama, messages: fake.head(messages))
-    model = tmp_path / "tiny-model.gguf"
-    model.write_bytes(b"weights")
-    monkeypatch.setitem(local._LOADED, (str(model), 512), fake)
-    backend = LocalBackend(model, n_ctx=512)
+    backend = LocalBackend(load_fake(fake, monkeypatch, tmp_path, n_ctx=512), n_ctx=512)
 
     def ask(user: str) -> list[tuple[str, int]]:
         before = len(fake.starts)
@@ -388,6 +398,133 @@ def test_a_prompt_is_read_in_the_same_pieces_whatever_came_before(cache_env, mon
     assert ask(f"{ARTICLE_A}\nTask: participants.") == [("chat", a)]  # the task line is not reused
     assert backend.prefix_status == ("in memory" if cache_env == "1" else "off")
     assert (tmp_path / "cache" / "prefix-states").exists() is (cache_env == "1")
+
+
+class TaskLlama(ContextLlama):
+    """A ContextLlama answering each pipeline task from tests.test_cli.ANSWERS, a piece every
+    ``delay`` seconds, so that another thread can come in between two requests; it logs the
+    article of each chat completion and sets ``answering`` when an answer has begun."""
+
+    def __init__(self, prefix: list[int], delay: float = 0.002) -> None:
+        super().__init__(prefix)
+        self.delay = delay
+        self.articles: list[str] = []
+        self.pieces: list[int] = []  # of each answer, the pieces streamed
+        self.answering = threading.Event()
+
+    def create_chat_completion(self, **kwargs):
+        from tests.test_cli import ANSWERS
+
+        self.answer = json.dumps(ANSWERS[kwargs["response_format"]["schema"]["title"]])
+        user = next(m["content"] for m in kwargs["messages"] if m["role"] == "user")
+        self.articles.append(next(name for name, text in SHORT_ARTICLES.items() if text in user))
+        return super().create_chat_completion(**kwargs)
+
+    def _stream(self):
+        self.pieces.append(0)
+        for chunk in super()._stream():
+            if chunk["choices"][0]["delta"].get("content"):
+                self.pieces[-1] += 1
+                self.answering.set()
+                time.sleep(self.delay)
+            yield chunk
+
+
+SHORT_ARTICLES = {
+    "A": "Russian Foreign Minister Sergey Lavrov will hold talks with UN Special Envoy for Syria Staffan de Mistura "
+         "in Moscow on Thursday.",
+    "B": "Staffan de Mistura, the UN Special Envoy for Syria, flies to Moscow on Thursday for talks with Russian "
+         "Foreign Minister Sergey Lavrov on the Astana process.",
+}
+
+
+@pytest.fixture
+def task_llama(monkeypatch, tmp_path):
+    """A TaskLlama loaded as the model at ``local:PATH`` (the default n_ctx), no disk cache."""
+    monkeypatch.setenv("SUMMARIZER_PREFIX_CACHE", "0")
+    monkeypatch.delenv("SUMMARIZER_N_CTX", raising=False)
+    prefix = [1, 2, 3, 4]
+    fake = TaskLlama(prefix)
+    model = load_fake(fake, monkeypatch, tmp_path, n_ctx=local.DEFAULT_N_CTX)
+    return SimpleNamespace(fake=fake, spec=f"local:{model}", prefix=prefix)
+
+
+def test_summaries_in_threads_take_the_model_one_article_at_a_time(task_llama):
+    """llama.cpp in-process answers one request at a time and keeps one article in its
+    context. Two summaries in two threads (asummarize calls, a web server's workers) must not
+    take turns request by request: each would read its article again after the other's, a
+    second or more per hundred words. Each summary keeps the model for its three tasks."""
+    from summarizer import Summarizer
+
+    summarizer = Summarizer(task_llama.spec)
+    start = threading.Barrier(2)
+
+    def summarize(name: str):
+        start.wait()
+        return summarizer.run(SHORT_ARTICLES[name], "2017-06-08")
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(summarize, ["A", "B"]))
+    fake = task_llama.fake
+    assert sorted(fake.articles) == ["A"] * 3 + ["B"] * 3
+    assert fake.articles in (["A"] * 3 + ["B"] * 3, ["B"] * 3 + ["A"] * 3)
+    article_reads = [start for start in fake.starts if start == ("eval", len(task_llama.prefix))]
+    assert len(article_reads) == 2  # each article read once
+    assert [[p.name for p in r.summary.participants] for r in results] == [["Sergey Lavrov", "Staffan de Mistura"]] * 2
+
+
+def test_a_cancelled_asummarize_frees_the_model_and_sends_nothing_more(task_llama):
+    """asyncio.wait_for timing out, or a task group failing, cancels the awaiting task; the
+    worker thread must then stop: the answer being written stops at the next token, no other
+    task of that summary is asked, and a summary queued behind it that is cancelled too
+    never starts. A summary that is still awaited is not disturbed."""
+    from summarizer import Summarizer
+    from tests.test_cli import ANSWERS
+
+    fake = task_llama.fake
+    fake.delay = 0.05  # about 40 pieces: two seconds for the first answer, unless stopped
+    summarizer = Summarizer(task_llama.spec)
+
+    async def main():
+        first = asyncio.create_task(summarizer.arun(SHORT_ARTICLES["A"], "2017-06-08"))
+        await asyncio.to_thread(fake.answering.wait, 10)
+        queued = asyncio.create_task(summarizer.arun(SHORT_ARTICLES["B"], "2017-06-08"))
+        await asyncio.sleep(0.05)  # B's thread is waiting for the model
+        first.cancel()
+        queued.cancel()
+        for task in (first, queued):
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        fake.delay = 0.0
+        return await summarizer.arun(SHORT_ARTICLES["B"], "2017-06-08")  # the model is free again
+
+    result = asyncio.run(asyncio.wait_for(main(), 30))
+    assert fake.articles == ["A", "B", "B", "B"]  # A stopped after its first request; the cancelled B never sent one
+    whole = -(-len(json.dumps(ANSWERS["ParticipantsDraft"])) // 4)
+    assert 1 <= fake.pieces[0] < whole // 2  # A's answer stopped soon after the cancel
+    assert fake.pieces[1:] == [-(-len(json.dumps(ANSWERS[name])) // 4) for name in
+                               ("ParticipantsDraft", "UpcomingDraft", "OverviewDraft")]
+    assert [p.name for p in result.summary.participants] == ["Sergey Lavrov", "Staffan de Mistura"]
+
+
+def test_eval_runs_cases_one_at_a_time_on_the_in_process_model(task_llama, tmp_path, capsys):
+    """--concurrency N with the in-process model would only make the cases wait for each
+    other, and count the wait in each case's latency: the cases run one by one, and the
+    report says why."""
+    from tests.test_cli import run
+    from tests.test_gold import GOOD, write_case
+
+    suite = tmp_path / "suite"
+    for name, text in SHORT_ARTICLES.items():
+        write_case(suite, name, gold={**GOOD, "id": name}, article=f"date 2017-06-08\n{text}\n")
+    code, _, err = run(["eval", str(suite), "-m", task_llama.spec, "--concurrency", "3", "--out", str(tmp_path / "out")],
+                       capsys)
+    assert code in (0, 1), err
+    assert task_llama.fake.articles == ["A"] * 3 + ["B"] * 3
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    said = f"concurrency 3 not used: local:tiny-model.gguf answers one request at a time, so the cases ran one by one"
+    assert any(w.startswith(said) for w in results["warnings"])
+    assert f"warning: {said}" in " ".join(err.split())
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .. import cancellation
 from ..errors import ConfigError, UsageError
 from . import chat_completion, greedy_grammar
 from .prefix_cache import PrefixCache, head_tokens, prefix_tokens
@@ -31,7 +32,8 @@ _LOADED: dict[tuple[str, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
 # llama.cpp's context is not thread-safe and backends for the same weights and n_ctx share one
 # loaded model (two Summarizers, or summarize() beside one): the lock is the model's, not a backend's.
-_MODEL_LOCKS: dict[tuple[str, int], threading.Lock] = {}
+# Reentrant: a summary holds it for all of its article's requests (LLM.hold), each taking it again.
+_MODEL_LOCKS: dict[tuple[str, int], threading.RLock] = {}
 _LOG_CALLBACK: Any = None
 
 
@@ -78,9 +80,9 @@ def positive_int_env(name: str, default: int, unit: str, zero_is_default: bool =
     return value
 
 
-def _model_lock(path: Path, n_ctx: int) -> threading.Lock:
+def _model_lock(path: Path, n_ctx: int) -> threading.RLock:
     with _LOAD_LOCK:
-        return _MODEL_LOCKS.setdefault((str(path), n_ctx), threading.Lock())
+        return _MODEL_LOCKS.setdefault((str(path), n_ctx), threading.RLock())
 
 
 def _load(path: Path, n_ctx: int, threads: int) -> Any:
@@ -151,6 +153,10 @@ class LocalBackend:
     def llama(self) -> Any:
         return _load(self.path, self.n_ctx, self.threads)
 
+    def hold(self) -> threading.RLock:
+        """The model's lock, to keep it for one article's requests (see LLM.hold)."""
+        return self._lock
+
     def _warm_prefix(self, messages: list[dict[str, str]]) -> None:
         """Set where llama.cpp starts evaluating this prompt: the same places whatever ran
         before, so that the answer is the same too.
@@ -217,6 +223,9 @@ class LocalBackend:
             stream = self.llama.create_chat_completion(**kwargs)
             try:
                 for chunk in stream:
+                    if cancellation.requested():  # nobody waits for this answer: free the model now
+                        finish_reason = "cancelled"
+                        break
                     first = first or chunk
                     choice = chunk["choices"][0]
                     if content := choice["delta"].get("content"):
@@ -228,6 +237,8 @@ class LocalBackend:
             finally:
                 stream.close()
             evaluated = self.llama.n_tokens
+        if finish_reason == "cancelled":
+            raise cancellation.Cancelled("the caller stopped waiting for this summary")
         return chat_completion(
             id=first.get("id", "chatcmpl-local"), created=first.get("created", 0), model=self.model,
             content=guard.answer, finish_reason=finish_reason or "stop",

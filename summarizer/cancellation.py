@@ -1,0 +1,42 @@
+"""Stopping a summary that nobody waits for any more.
+
+`Summarizer.arun` runs a summary in a worker thread. When the task awaiting it is cancelled
+(``asyncio.wait_for`` timing out, a ``TaskGroup`` failing, a server dropping the request), the
+thread is told through a context variable it inherits: no further request is sent, and the
+in-process model stops at its next token. Otherwise a summary nobody waits for would keep the
+model, and both cores of a small machine, for another minute, and the summaries queued behind
+it would wait for it. An HTTP request already sent runs to its end: the OpenAI SDK's
+synchronous client cannot be interrupted from another thread.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+
+
+class Cancelled(Exception):
+    """The caller stopped waiting for this summary; raised in its worker thread, never seen
+    by the caller (who got asyncio.CancelledError)."""
+
+
+_STOP: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("summarizer_stop", default=None)
+
+
+def requested() -> bool:
+    """Whether the summary this thread works for has been cancelled."""
+    stop = _STOP.get()
+    return stop is not None and stop.is_set()
+
+
+def check() -> None:
+    """Raise Cancelled if the summary this thread works for has been cancelled."""
+    if requested():
+        raise Cancelled("the caller stopped waiting for this summary")
+
+
+def scope(stop: threading.Event) -> contextvars.Context:
+    """A copy of the current context in which setting ``stop`` cancels the work run in it."""
+    context = contextvars.copy_context()
+    context.run(_STOP.set, stop)
+    return context
