@@ -223,8 +223,51 @@ def _official_noun(tokens: list[str], i: int) -> bool:
     return before.lower() in _OFFICIAL_AFTER or (before[:1].isupper() and before.lower() not in {"the", "a", "an"})
 
 
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Countries, territories and regions by their English names (CLDR, through babel):
+    "Ukraine", "European Union", "United Arab Emirates"."""
+    from babel import Locale
+
+    return frozenset(Locale("en").territories.values())
+
+
+def _name_at(tokens: list[str], start: int) -> list[str]:
+    """The capitalized name that starts at ``tokens[start]``, up to four words, possessive
+    and trailing comma taken off; empty unless it has two words or more."""
+    name: list[str] = []
+    for nxt in tokens[start:start + 4]:
+        if _is_name_token(nxt) or (name and nxt.lower() in _PARTICLES):
+            name.append(nxt)
+            if nxt.endswith(("'s", "\u2019s", ".", ",")) and not re.fullmatch(r"[A-Z]\.", nxt):
+                break
+        else:
+            break
+    name = [w.rstrip(",").removesuffix("'s").removesuffix("\u2019s") for w in name]
+    if len(name) < 2 or name[-1].lower() in _PARTICLES or any(w.lower().strip(".") in _ORGANIZATION_WORDS for w in name):
+        return []
+    return name
+
+
+def _posted_to(tokens: list[str], head: int) -> int:
+    """After a title, "to Ukraine" / "for Syria" / "to the European Union": the index past the
+    place, or ``head + 1`` if none follows. Only a known country or region counts, so that the
+    name after it is told apart from the place ("envoy to Ukraine Kurt Volker")."""
+    start = head + 1
+    if start >= len(tokens) or tokens[start].lower() not in {"to", "for"}:
+        return head + 1
+    start += 1
+    if start < len(tokens) and tokens[start].lower() == "the":
+        start += 1
+    for length in (4, 3, 2, 1):
+        if start + length <= len(tokens) and " ".join(tokens[start:start + length]) in _places():
+            return start + length
+    return head + 1
+
+
 def titled_people(article: str) -> list[tuple[str, str]]:
-    """People the article names right after a title: [("Mikhail Bogdanov", "Deputy Foreign Minister")]."""
+    """People the article names right after a title: [("Mikhail Bogdanov", "Deputy Foreign Minister"),
+    ("Kurt Volker", "special envoy to Ukraine")]."""
     found: list[tuple[str, str]] = []
     for sentence in sentences(article):
         tokens = _TOKEN.findall(normalize(sentence))
@@ -232,19 +275,11 @@ def titled_people(article: str) -> list[tuple[str, str]]:
         for i, token in enumerate(tokens):
             if token.lower() not in _HEAD_TITLES or i < floor or (token.lower() == "official" and not _official_noun(tokens, i)):
                 continue
-            name: list[str] = []
-            for nxt in tokens[i + 1:i + 5]:
-                if _is_name_token(nxt) or (name and nxt.lower() in _PARTICLES):
-                    name.append(nxt)
-                    if nxt.endswith(("'s", "\u2019s", ".", ",")) and not re.fullmatch(r"[A-Z]\.", nxt):
-                        break
-                else:
-                    break
-            name = [w.rstrip(",").removesuffix("'s").removesuffix("\u2019s") for w in name]
-            if (len(name) >= 2 and name[-1].lower() not in _PARTICLES
-                    and not any(w.lower().strip(".") in _ORGANIZATION_WORDS for w in name)):
-                found.append((" ".join(name).rstrip("."), _role_before(tokens, i, floor)))
-                floor = i + 1 + len(name)
+            after = _posted_to(tokens, i)
+            if name := _name_at(tokens, after):
+                role = " ".join([_role_before(tokens, i, floor), *tokens[i + 1:after]])
+                found.append((" ".join(name).rstrip("."), role))
+                floor = after + len(name)
     return found
 
 

@@ -106,20 +106,22 @@ def test_resume_skips_finished_cases(suite, endpoint, tmp_path, capsys):
 def test_baseline_reports_deltas_and_worse_cases(suite, endpoint, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("summarizer.scoring.intervals.MIN_CASES", len(IDS))  # a small suite, for speed
     run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "a")], capsys)
-    worse = dict(ANSWERS, ParticipantsDraft={"participants": []})
+    # a summary with none of the gold's words: the code keeps the model's summary as it is
+    # (participants and upcoming events it would find in the article itself)
+    worse = dict(ANSWERS, OverviewDraft={**ANSWERS["OverviewDraft"], "summary": "Officials spoke."})
     endpoint.set_default(by_schema(worse))
     code, _, err = run(["eval", str(suite), "-m", "openai/test-model", "--out", str(tmp_path / "b"),
                         "--baseline", str(tmp_path / "a" / "results.json")], capsys)
     assert code == 0
     now = results_of(tmp_path / "b")
     base = now["baseline"]
-    assert base["worse_cases"]
+    assert base["worse_cases"] == IDS  # each gold summary shares a word or two with "They meet in Moscow."
     assert "worse than the baseline" in err
     assert base["baseline"] == str(tmp_path / "a" / "results.json")
-    # the cases that had participants lost them, none gained: the change's interval is at or below 0
-    low, high = base["deltas"]["participants.f1"]["interval"]
-    assert low < 0 and high <= 0
-    assert "participants.f1" in err and "95% interval" in err
+    # every case lost, none gained: the change's interval is below 0
+    low, high = base["deltas"]["summary.rougeL"]["interval"]
+    assert low < 0 and high < 0
+    assert "summary.rougeL" in err and "95% interval" in err
     assert set(now["intervals"]) >= {"participants.f1", "key_issues.f1", "summary.rougeL", "groundedness"}
 
 

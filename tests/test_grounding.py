@@ -71,6 +71,15 @@ def test_split_hyphenated_title():
         ("A senior official Zhang Wei declined to comment.", [("Zhang Wei", "official")]),
         ("Kremlin official Dmitry Peskov said so.", [("Dmitry Peskov", "Kremlin official")]),
         ("Officials met on Monday.", []),
+        # a post "to" or "for" a country or region, then the name
+        ("Another diplomat, former special envoy to Ukraine Kurt Volker, shifted his account.",
+         [("Kurt Volker", "special envoy to Ukraine")]),
+        ("Lavrov meets UN Special Envoy for Syria Staffan de Mistura.", [("Staffan de Mistura", "UN Special Envoy for Syria")]),
+        ("U.S. Ambassador to the United Nations Nikki Haley spoke.", [("Nikki Haley", "U.S. Ambassador to the United Nations")]),
+        ("Trump named him ambassador to the European Union, a post he holds.", []),
+        ("The ambassador to the United Arab Emirates said nothing.", []),  # the place is not a name
+        ("The envoy to North Korea Wednesday met officials.", []),
+        ("The minister for Health Services John Smith spoke.", []),  # not a place: no telling where the name starts
     ],
     ids=lambda v: v[:40] if isinstance(v, str) else None,
 )
