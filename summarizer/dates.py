@@ -68,6 +68,11 @@ _PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|ago|last|earlier|yesterday|came|went|met|held|took|began|said|told"
     r"|gave|made|saw|spoke|won|lost|announced|visited|arrived|returned|signed|reported|agreed|voted"
     r"|ended|testified|opened|closed|started|released|decided|hosted|discussed|rejected)\b")
+# past forms _PAST_CUES leaves out, for told_as_done: regular ones, and irregular ones of news
+_PAST_FORMS = re.compile(
+    r"\b(?:[a-z]{3,}ed|fell|rose|sank|hit|struck|fought|fled|led|left|lost|paid|sent|sold|stood|shut"
+    r"|threw|wrote|wore|became|broke|brought|bought|caught|chose|drew|drove|fed|felt|found|got|grew|heard"
+    r"|kept|knew|let|meant|put|ran|read|said|sat|set|shot|spent|swore|taught|thought|understood|woke)\b")
 _CLAUSE_EDGE = re.compile(r"[,;:()!?]|\.\s|\b(?:and|but|which|who|whom|that|while|because)\b")
 # A dated mention's clause also ends at "when": "a July 10 meeting when they would need to ..."
 _MENTION_EDGE = re.compile(rf"{_CLAUSE_EDGE.pattern}|\bwhen\b")
@@ -411,6 +416,18 @@ def future_sense(expression: str, sentence: str) -> bool:
     return bool(_FUTURE_CUES.search(before)) and not _PAST_CUES.search(clause)
 
 
+def told_as_done(expression: str, sentence: str) -> bool:
+    """True when the clause of ``sentence`` around ``expression`` reads as past ("met on
+    Monday", "stocks fell on Tuesday"), not when it merely has no future cue ("at Wednesday
+    morning's hearing"). Leans to past: any "-ed" word or common irregular past counts, unless
+    a future cue ("will", "expected", "due") is there too."""
+    text, context = normalize(expression).lower(), normalize(sentence).lower()
+    clause = _clause_around(text, context) or context
+    if _FUTURE_CUES.search(text) or _FUTURE_CUES.search(clause):
+        return False
+    return bool(_PAST_CUES.search(clause) or _PAST_FORMS.search(clause))
+
+
 def reads_as_planned(sentence: str) -> bool:
     """True when a sentence speaks of something still to come ("will", "due", "takes effect", ...).
 
@@ -490,6 +507,8 @@ def find_expressions(sentence: str, published: date | None = None) -> list[str]:
             taken.append((start, end))
     found = []
     for start, end in sorted(taken):
+        if (part := _PART_OF_DAY.match(lowered, end)) and _DAY_WORD.search(lowered[start:end]):
+            end = part.end()  # "on Wednesday morning": the article's words for the time, all of them
         lead = _LEAD_IN.search(text[:start])
         expression = text[lead.start() if lead and lead.group() else start:end].strip()
         last = expression.rsplit(" ", 1)[-1].lower()
@@ -499,4 +518,6 @@ def find_expressions(sentence: str, published: date | None = None) -> list[str]:
     return found
 
 
+_PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b")
+_DAY_WORD = re.compile(r"(?:day|today|tomorrow|tonight)$")  # "Wednesday", "today": a day a part of day can follow
 _ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

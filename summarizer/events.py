@@ -88,6 +88,9 @@ def clause(text: str, when: str | None = None) -> str:
     if when:
         if re.search(rf"\b(?:is|are|was|were|be|been)\s+{re.escape(when)}", out, re.IGNORECASE):
             when = _LEAD_VERB.sub("", when)  # "is expected in July": the clause keeps its verb
+        if re.match(r"(?:at|on|in|for|by|from)\s", when, re.IGNORECASE) and re.search(
+                rf"{re.escape(when)}(?:'s|\u2019s)", out, re.IGNORECASE):
+            return " ".join(text.split())  # "testifies at Wednesday morning's hearing": "at" is the hearing's
         out = re.sub(rf"\s*{re.escape(when)}(?:'s|\u2019s)?", "", out, count=1, flags=re.IGNORECASE)
     out = _TAIL.sub("", out)
     out = " ".join(out.split()).strip(" ,.;:" + _QUOTE_MARKS)

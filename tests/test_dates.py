@@ -267,3 +267,28 @@ def test_may_the_verb_is_not_may_the_month(sentence, expected):
 ])
 def test_future_sense_needs_a_future_cue_in_the_clause(expression, sentence, expected):
     assert future_sense(expression, sentence) is expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Sondland\u2019s appearance at Wednesday morning\u2019s hearing is of concern.", ["at Wednesday morning"]),
+    ("He will testify on Wednesday morning.", ["on Wednesday morning"]),
+    ("The talks resume Thursday evening, and tomorrow night too.", ["Thursday evening", "tomorrow night"]),
+    ("The court sits on June 3 in the morning.", ["on June 3"]),  # a part of day only right after a day word
+    ("Markets opened on Monday. Morning trade was thin.", ["on Monday"]),
+])
+def test_a_part_of_day_after_a_day_is_part_of_the_expression(sentence, expected):
+    assert find_expressions(sentence) == expected
+
+
+@pytest.mark.parametrize(("expression", "sentence", "done"), [
+    ("on Monday", "The ministers met on Monday.", True),
+    ("at Wednesday morning", "Sondland's appearance at Wednesday morning's hearing is of particular concern.", False),
+    ("on Thursday", "Lavrov will hold talks on Thursday.", False),
+    ("Tuesday", "Stocks closed higher on Tuesday, and oil was held back.", True),  # "closed": the clause is past
+    ("on Tuesday", "Oil prices fell sharply on Tuesday on oversupply concerns.", True),  # an irregular past
+    ("on Tuesday", "The vote, expected on Tuesday, decides it.", False),
+])
+def test_told_as_done(expression, sentence, done):
+    from summarizer.dates import told_as_done
+
+    assert told_as_done(expression, sentence) is done

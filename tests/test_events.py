@@ -55,6 +55,9 @@ def test_time_words(when_text, event, article, expected):
      "Hill, arriving in Japan, said he will meet Kim in Beijing"),
     # too little left: the text stays whole
     ("Talks on Monday", "on Monday", "Talks on Monday"),
+    # a possessive time after its own preposition: the preposition is the noun's, the clause stays whole
+    ("Sondland will be testifying at Wednesday morning's hearing", "at Wednesday morning",
+     "Sondland will be testifying at Wednesday morning's hearing"),
 ])
 def test_clause(text, when, expected):
     assert events.clause(text, when) == expected

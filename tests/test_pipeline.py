@@ -316,6 +316,32 @@ def test_dates_resolved_by_code_and_past_dropped(fake_model, when, sentence, kep
         assert note["date"] == value and note["item"]["when_text"] == when
 
 
+@pytest.mark.parametrize(
+    ("event", "sentence", "kept"),
+    [
+        pytest.param("Sondland will testify", "Sondland's appearance at Thursday morning's hearing is of concern.",
+                     True, id="the-model-says-will-the-sentence-does-not-say-done"),
+        pytest.param("Sondland testifies", "Sondland's appearance at Thursday morning's hearing is of concern.",
+                     False, id="nobody-says-it-is-to-come"),
+        pytest.param("Sondland will testify", "Sondland testified at Thursday morning's hearing.",
+                     False, id="the-sentence-says-done"),
+        pytest.param("Oil prices will fall", "Oil prices fell at Thursday morning's open.", False,
+                     id="an-irregular-past-says-done"),
+    ],
+)
+def test_an_event_dated_the_publication_day_is_kept_when_told_as_to_come(fake_model, event, sentence, kept):
+    """An event on the publication day whose sentence has no future cue: the model's "will"
+    keeps it, unless the sentence tells it as done."""
+    fake_model.enqueue({"participants": []}, {"upcoming": [{"event": event, "when_text": "at Thursday morning"}]}, OVERVIEW)
+    summary, ctx = run(fake_model, text="Officials in Washington spoke. " + sentence)
+    if kept:
+        (found,) = summary.upcoming
+        assert (found.date, found.when_text, found.evidence) == ("2017-06-08", "at Thursday morning", sentence)
+    else:
+        assert summary.upcoming == []
+        assert ctx.diagnostics["not_upcoming"][0]["reason"] == "past tense"
+
+
 def test_event_without_time_is_kept_with_best_sentence(fake_model):
     fake_model.enqueue(
         PARTICIPANTS,
