@@ -100,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"error: --shifts {args.shifts!r}: give whole numbers such as 0,1,2") from None
     if any(b < 0 or b > 64 for b in shifts) or len(set(shifts)) != len(shifts):
         raise SystemExit("error: --shifts: each from 0 to 64, each once")
-    if args.runs.exists() and any(args.runs.iterdir()):
-        raise SystemExit(f"error: {args.runs} is not empty; remove it or pass --runs DIR")
+    if args.replay_0 is not None and 0 not in shifts:
+        raise SystemExit("error: --replay-0 replays shift 0, which --shifts leaves out; add 0 or drop --replay-0")
+    if args.runs.exists() and (not args.runs.is_dir() or any(args.runs.iterdir())):
+        raise SystemExit(f"error: {args.runs} is not an empty directory; remove it or pass --runs DIR")
 
     wait_or_warn(args.wait_max)
     draws = {}

@@ -141,8 +141,8 @@ class Summarizer:
         """`run` in a worker thread (asyncio's default executor, which sets how many articles
         are in flight at once: a few per CPU unless the application gives the loop a larger
         one). Cancelling the awaiting task stops the summary: no further request is sent and
-        the in-process model stops at its next token; a request already sent to an endpoint
-        runs to its end (cancellation.py)."""
+        the in-process model stops at its next token (or once it has read the article); a
+        request already sent to an endpoint runs to its end (cancellation.py)."""
         stop = threading.Event()
         work = cancellation.scope(stop)
         try:

@@ -3,7 +3,8 @@
 `Summarizer.arun` runs a summary in a worker thread. When the task awaiting it is cancelled
 (``asyncio.wait_for`` timing out, a ``TaskGroup`` failing, a server dropping the request), the
 thread is told through a context variable it inherits: no further request is sent, and the
-in-process model stops at its next token. Otherwise a summary nobody waits for would keep the
+in-process model stops at its next token, or once it has read the article if it is reading
+it (llama.cpp's evaluation of a prompt is not interrupted). Otherwise a summary nobody waits for would keep the
 model, and both cores of a small machine, for another minute, and the summaries queued behind
 it would wait for it. An HTTP request already sent runs to its end: the OpenAI SDK's
 synchronous client cannot be interrupted from another thread.
@@ -15,9 +16,11 @@ import contextvars
 import threading
 
 
-class Cancelled(Exception):
+class Cancelled(BaseException):
     """The caller stopped waiting for this summary; raised in its worker thread, never seen
-    by the caller (who got asyncio.CancelledError)."""
+    by the caller (who got asyncio.CancelledError). A BaseException, as CancelledError is:
+    no ``except Exception`` on the way (instructor's retry loop, which would log it as a
+    failed API call) takes it for an error."""
 
 
 _STOP: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("summarizer_stop", default=None)

@@ -68,11 +68,12 @@ _PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|ago|last|earlier|yesterday|came|went|met|held|took|began|said|told"
     r"|gave|made|saw|spoke|won|lost|announced|visited|arrived|returned|signed|reported|agreed|voted"
     r"|ended|testified|opened|closed|started|released|decided|hosted|discussed|rejected)\b")
-# past forms _PAST_CUES leaves out, for told_as_done: regular ones, and irregular ones of news
+# past forms _PAST_CUES leaves out, for told_as_done: irregular ones of news, and the perfect
 _PAST_FORMS = re.compile(
-    r"\b(?:[a-z]{3,}ed|fell|rose|sank|hit|struck|fought|fled|led|left|lost|paid|sent|sold|stood|shut"
-    r"|threw|wrote|wore|became|broke|brought|bought|caught|chose|drew|drove|fed|felt|found|got|grew|heard"
-    r"|kept|knew|let|meant|put|ran|read|said|sat|set|shot|spent|swore|taught|thought|understood|woke)\b")
+    r"\b(?:has|have|fell|rose|sank|hit|struck|fought|fled|left|lost|paid|sent|sold|stood|shut|swept|sought"
+    r"|withdrew|threw|wrote|became|broke|brought|bought|caught|chose|drew|drove|felt|found|got|grew|heard"
+    r"|kept|knew|meant|ran|sat|shot|spent|swore|taught|thought|understood|woke|dropped|slipped|climbed"
+    r"|jumped|plunged|tumbled|soared|surged|gained|eased|slid|dipped|cut)\b")
 _CLAUSE_EDGE = re.compile(r"[,;:()!?]|\.\s|\b(?:and|but|which|who|whom|that|while|because)\b")
 # A dated mention's clause also ends at "when": "a July 10 meeting when they would need to ..."
 _MENTION_EDGE = re.compile(rf"{_CLAUSE_EDGE.pattern}|\bwhen\b")
@@ -418,14 +419,22 @@ def future_sense(expression: str, sentence: str) -> bool:
 
 def told_as_done(expression: str, sentence: str) -> bool:
     """True when the clause of ``sentence`` around ``expression`` reads as past ("met on
-    Monday", "stocks fell on Tuesday"), not when it merely has no future cue ("at Wednesday
-    morning's hearing"). Leans to past: any "-ed" word or common irregular past counts, unless
-    a future cue ("will", "expected", "due") is there too."""
+    Monday", "stocks fell on Tuesday", "has given his answer today"), not when it merely has
+    no future cue ("at Wednesday morning's hearing"). Leans to past: common irregular pasts
+    and "has/have" count too, unless a future cue ("will", "expected", "due") is there."""
     text, context = normalize(expression).lower(), normalize(sentence).lower()
     clause = _clause_around(text, context) or context
     if _FUTURE_CUES.search(text) or _FUTURE_CUES.search(clause):
         return False
     return bool(_PAST_CUES.search(clause) or _PAST_FORMS.search(clause))
+
+
+def possessive_time(expression: str, sentence: str) -> bool:
+    """True when ``sentence`` uses the time as a possessive, naming an occasion ("at Wednesday
+    morning's hearing", "Thursday's vote"): how a preview names the day's event."""
+    words = re.sub(r"^(?:on|at|in|by|for|from)\s+", "", normalize(expression).strip(), flags=re.IGNORECASE)
+    return bool(words) and re.search(rf"\b{re.escape(words)}(?:'s|\u2019s)\s+\w", normalize(sentence),
+                                     re.IGNORECASE) is not None
 
 
 def reads_as_planned(sentence: str) -> bool:

@@ -174,6 +174,7 @@ _ORGANIZATION_WORDS = {
     "agency", "news", "party", "ministry", "department", "council", "committee", "commission", "bank",
     "group", "company", "corporation", "corp", "inc", "association", "union", "league", "office", "times",
     "post", "daily", "television", "radio", "court", "parliament", "government", "army", "forces", "police",
+    "airlines", "airways", "affairs",
 }
 _NOT_NAMES = {
     "the", "a", "an", "on", "in", "of", "and", "for", "to", "said", "says", "told", "will", "was", "is",
@@ -223,20 +224,25 @@ def _official_noun(tokens: list[str], i: int) -> bool:
     return before.lower() in _OFFICIAL_AFTER or (before[:1].isupper() and before.lower() not in {"the", "a", "an"})
 
 
+# Common names CLDR gives otherwise ("Türkiye", "Hong Kong SAR China", "Myanmar (Burma)") or not at all
+_PLACE_ALIASES = {"Turkey", "U.S.", "US", "U.K.", "UK", "Britain", "Great Britain", "Hong Kong", "Macau", "Myanmar",
+                  "Burma", "the Holy See", "Ivory Coast", "Czech Republic", "Swaziland", "Cape Verde", "East Timor"}
+
+
 @lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
     """Countries, territories and regions by their English names (CLDR, through babel):
-    "Ukraine", "European Union", "United Arab Emirates"."""
+    "Ukraine", "European Union", "United Arab Emirates"; with the common names CLDR lacks."""
     from babel import Locale
 
-    return frozenset(Locale("en").territories.values())
+    return frozenset({*Locale("en").territories.values(), *_PLACE_ALIASES})
 
 
-def _name_at(tokens: list[str], start: int) -> list[str]:
-    """The capitalized name that starts at ``tokens[start]``, up to four words, possessive
+def _name_at(tokens: list[str], start: int, most: int = 4) -> list[str]:
+    """The capitalized name that starts at ``tokens[start]``, up to ``most`` words, possessive
     and trailing comma taken off; empty unless it has two words or more."""
     name: list[str] = []
-    for nxt in tokens[start:start + 4]:
+    for nxt in tokens[start:start + most]:
         if _is_name_token(nxt) or (name and nxt.lower() in _PARTICLES):
             name.append(nxt)
             if nxt.endswith(("'s", "\u2019s", ".", ",")) and not re.fullmatch(r"[A-Z]\.", nxt):
@@ -265,6 +271,18 @@ def _posted_to(tokens: list[str], head: int) -> int:
     return head + 1
 
 
+def _name_after_place(tokens: list[str], start: int, article: str) -> list[str]:
+    """The name after "envoy to Ukraine": two or three words that end the capitalized run (not
+    "China Southern Airlines said", "Asia Pacific Affairs Matt Pottinger"), and a surname the
+    article uses again, as it does for a person it names ("... Volker said")."""
+    name = _name_at(tokens, start, most=3)
+    end = start + len(name)
+    if not name or (end < len(tokens) and _is_name_token(tokens[end])):
+        return []
+    surname = name[-1].rstrip(".")
+    return name if len(re.findall(rf"\b{re.escape(surname)}\b", article)) >= 2 else []
+
+
 def titled_people(article: str) -> list[tuple[str, str]]:
     """People the article names right after a title: [("Mikhail Bogdanov", "Deputy Foreign Minister"),
     ("Kurt Volker", "special envoy to Ukraine")]."""
@@ -276,7 +294,8 @@ def titled_people(article: str) -> list[tuple[str, str]]:
             if token.lower() not in _HEAD_TITLES or i < floor or (token.lower() == "official" and not _official_noun(tokens, i)):
                 continue
             after = _posted_to(tokens, i)
-            if name := _name_at(tokens, after):
+            name = _name_at(tokens, after) if after == i + 1 else _name_after_place(tokens, after, article)
+            if name:
                 role = " ".join([_role_before(tokens, i, floor), *tokens[i + 1:after]])
                 found.append((" ".join(name).rstrip("."), role))
                 floor = after + len(name)

@@ -272,9 +272,10 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
                 continue
             starts_later = value is not None and isodates.span(value).start > ctx.published
             if not starts_later and not dates.reads_as_planned(evidence or "") and not (
-                # dated today, told by the model as to come ("Sondland will testify"), and not as
-                # done by its sentence ("Sondland's appearance at Wednesday morning's hearing")
-                value and when and dates.reads_as_planned(item.event) and not dates.told_as_done(when, evidence or "")
+                # dated today, told by the model as to come ("Sondland will testify"), named by its
+                # sentence as the day's occasion ("at Wednesday morning's hearing"), not as done
+                value and when and dates.reads_as_planned(item.event)
+                and dates.possessive_time(when, evidence or "") and not dates.told_as_done(when, evidence or "")
             ):
                 # dated today or undated, and not told as planned: it already happened
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value, "reason": "past tense"}))

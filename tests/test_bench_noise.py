@@ -26,10 +26,19 @@ def test_spread_gives_each_draw_the_mean_and_max_minus_min():
     assert "upcoming.f1" not in figures  # one draw had nothing to judge: no spread to tell
 
 
-@pytest.mark.parametrize(("shifts", "says"), [("0,x", "whole numbers"), ("-1", "from 0 to 64"), ("1,1", "each once")])
-def test_bad_shifts_are_one_line(shifts, says, tmp_path):
+@pytest.mark.parametrize(("args", "says"), [
+    (["--shifts", "0,x"], "whole numbers"),
+    (["--shifts", "-1"], "from 0 to 64"),
+    (["--shifts", "1,1"], "each once"),
+    (["--shifts", "1,2", "--replay-0", "evals/recordings"], "leaves out"),
+    (["--runs", "FILE"], "not an empty directory"),
+])
+def test_bad_arguments_are_one_line(args, says, tmp_path):
+    (tmp_path / "FILE").write_text("a file")
+    args = [str(tmp_path / a) if a == "FILE" else a for a in args]
+    runs = [] if "--runs" in args else ["--runs", str(tmp_path / "runs")]
     with pytest.raises(SystemExit, match=says):
-        noise.main(["--shifts", shifts, "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "n.json")])
+        noise.main([*args, *runs, "--out", str(tmp_path / "n.json")])
 
 
 def test_a_replayed_draw_reports_the_recording_s_scores(tmp_path, capsys):

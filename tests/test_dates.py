@@ -287,8 +287,22 @@ def test_a_part_of_day_after_a_day_is_part_of_the_expression(sentence, expected)
     ("Tuesday", "Stocks closed higher on Tuesday, and oil was held back.", True),  # "closed": the clause is past
     ("on Tuesday", "Oil prices fell sharply on Tuesday on oversupply concerns.", True),  # an irregular past
     ("on Tuesday", "The vote, expected on Tuesday, decides it.", False),
+    ("on Thursday", "The board withdrew its offer on Thursday.", True),
+    ("today", "The minister has given his answer today.", True),
 ])
 def test_told_as_done(expression, sentence, done):
     from summarizer.dates import told_as_done
 
     assert told_as_done(expression, sentence) is done
+
+
+@pytest.mark.parametrize(("expression", "sentence", "possessive"), [
+    ("at Wednesday morning", "Sondland\u2019s appearance at Wednesday morning\u2019s hearing is of concern.", True),
+    ("on Thursday", "Ahead of Thursday's vote, officials met.", True),
+    ("today", "Rebels swept into the city today.", False),
+    ("on Thursday", "Thursday's", False),  # no occasion named
+])
+def test_possessive_time(expression, sentence, possessive):
+    from summarizer.dates import possessive_time
+
+    assert possessive_time(expression, sentence) is possessive

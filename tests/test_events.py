@@ -36,6 +36,7 @@ HILL = (
     # the day of the reporting is not the day of the event
     ("Saturday", "Hill will meet Kim in Beijing", HILL, None),
     ("Saturday", "Hill will meet Kim ahead of next week's talks", HILL, "next week"),
+    ("Tuesday morning", "Lavrov will travel to Geneva", "Lavrov said Tuesday morning he will travel to Geneva.", None),
 ])
 def test_time_words(when_text, event, article, expected):
     assert events.time_words(when_text, event, article) == expected
@@ -58,6 +59,8 @@ def test_time_words(when_text, event, article, expected):
     # a possessive time after its own preposition: the preposition is the noun's, the clause stays whole
     ("Sondland will be testifying at Wednesday morning's hearing", "at Wednesday morning",
      "Sondland will be testifying at Wednesday morning's hearing"),
+    ("Sondland will testify at Wednesday morning's hearing, officials said.", "at Wednesday morning",
+     "Sondland will testify at Wednesday morning's hearing"),  # the attribution still goes
 ])
 def test_clause(text, when, expected):
     assert events.clause(text, when) == expected

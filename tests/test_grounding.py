@@ -71,15 +71,24 @@ def test_split_hyphenated_title():
         ("A senior official Zhang Wei declined to comment.", [("Zhang Wei", "official")]),
         ("Kremlin official Dmitry Peskov said so.", [("Dmitry Peskov", "Kremlin official")]),
         ("Officials met on Monday.", []),
-        # a post "to" or "for" a country or region, then the name
-        ("Another diplomat, former special envoy to Ukraine Kurt Volker, shifted his account.",
+        # a post "to" or "for" a country or region, then a name the article uses again
+        ("Another diplomat, former special envoy to Ukraine Kurt Volker, shifted his account. Volker said so.",
          [("Kurt Volker", "special envoy to Ukraine")]),
-        ("Lavrov meets UN Special Envoy for Syria Staffan de Mistura.", [("Staffan de Mistura", "UN Special Envoy for Syria")]),
-        ("U.S. Ambassador to the United Nations Nikki Haley spoke.", [("Nikki Haley", "U.S. Ambassador to the United Nations")]),
+        ("Lavrov meets UN Special Envoy for Syria Staffan de Mistura. De Mistura arrived.",
+         [("Staffan de Mistura", "UN Special Envoy for Syria")]),
+        ("U.S. Ambassador to the United Nations Nikki Haley spoke. Haley left.",
+         [("Nikki Haley", "U.S. Ambassador to the United Nations")]),
+        ("Ambassador to Turkey David Satterfield met officials. Satterfield said so.",  # CLDR says "Türkiye"
+         [("David Satterfield", "Ambassador to Turkey")]),
+        ("Ambassador to the U.S. Anatoly Antonov spoke. Antonov left.", [("Anatoly Antonov", "Ambassador to the U.S.")]),
+        ("Former envoy to Ukraine Kurt Volker spoke.", []),  # named once: maybe not a person
         ("Trump named him ambassador to the European Union, a post he holds.", []),
         ("The ambassador to the United Arab Emirates said nothing.", []),  # the place is not a name
         ("The envoy to North Korea Wednesday met officials.", []),
-        ("The minister for Health Services John Smith spoke.", []),  # not a place: no telling where the name starts
+        ("The minister for Health Services John Smith spoke. Smith left.", []),  # not a place: where does the name start?
+        ("A spokesman for China Southern Airlines said the flight was late. Airlines said.", []),
+        ("The director for Asia Pacific Affairs Matt Pottinger spoke. Pottinger left.", []),  # the run goes on
+        ("The commissioner for Europe Day Celebrations spoke.", []),
     ],
     ids=lambda v: v[:40] if isinstance(v, str) else None,
 )

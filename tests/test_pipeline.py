@@ -317,26 +317,34 @@ def test_dates_resolved_by_code_and_past_dropped(fake_model, when, sentence, kep
 
 
 @pytest.mark.parametrize(
-    ("event", "sentence", "kept"),
+    ("event", "when", "sentence", "kept"),
     [
-        pytest.param("Sondland will testify", "Sondland's appearance at Thursday morning's hearing is of concern.",
-                     True, id="the-model-says-will-the-sentence-does-not-say-done"),
-        pytest.param("Sondland testifies", "Sondland's appearance at Thursday morning's hearing is of concern.",
-                     False, id="nobody-says-it-is-to-come"),
-        pytest.param("Sondland will testify", "Sondland testified at Thursday morning's hearing.",
+        pytest.param("Sondland will testify", "at Thursday morning",
+                     "Sondland's appearance at Thursday morning's hearing is of concern.", True,
+                     id="the-model-says-will-the-sentence-names-the-day-s-occasion"),
+        pytest.param("Sondland testifies", "at Thursday morning",
+                     "Sondland's appearance at Thursday morning's hearing is of concern.", False,
+                     id="nobody-says-it-is-to-come"),
+        pytest.param("Sondland will testify", "at Thursday morning", "Sondland testified at Thursday morning's hearing.",
                      False, id="the-sentence-says-done"),
-        pytest.param("Oil prices will fall", "Oil prices fell at Thursday morning's open.", False,
+        pytest.param("Oil prices will fall", "at Thursday morning", "Oil prices fell at Thursday morning's open.", False,
                      id="an-irregular-past-says-done"),
+        pytest.param("The board will withdraw its offer", "on Thursday", "The board withdrew its offer on Thursday.",
+                     False, id="not-the-day-s-occasion"),
+        pytest.param("Stocks will fall", "today", "Stocks fall today after the report.", False, id="present-tense"),
+        pytest.param("The minister will answer", "today", "The minister has given today's answer to the committee.",
+                     False, id="the-perfect-says-done"),
     ],
 )
-def test_an_event_dated_the_publication_day_is_kept_when_told_as_to_come(fake_model, event, sentence, kept):
-    """An event on the publication day whose sentence has no future cue: the model's "will"
-    keeps it, unless the sentence tells it as done."""
-    fake_model.enqueue({"participants": []}, {"upcoming": [{"event": event, "when_text": "at Thursday morning"}]}, OVERVIEW)
+def test_an_event_dated_the_publication_day_is_kept_when_told_as_to_come(fake_model, event, when, sentence, kept):
+    """An event on the publication day whose sentence has no future cue: kept when the model
+    tells it as to come ("will") and the sentence names it as the day's occasion ("Thursday's
+    hearing") without telling it as done; else dropped, as before."""
+    fake_model.enqueue({"participants": []}, {"upcoming": [{"event": event, "when_text": when}]}, OVERVIEW)
     summary, ctx = run(fake_model, text="Officials in Washington spoke. " + sentence)
     if kept:
         (found,) = summary.upcoming
-        assert (found.date, found.when_text, found.evidence) == ("2017-06-08", "at Thursday morning", sentence)
+        assert (found.date, found.when_text, found.evidence) == ("2017-06-08", when, sentence)
     else:
         assert summary.upcoming == []
         assert ctx.diagnostics["not_upcoming"][0]["reason"] == "past tense"

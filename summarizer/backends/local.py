@@ -220,6 +220,7 @@ class LocalBackend:
         generated = 0
         with self._lock:
             self._warm_prefix(request["messages"])
+            cancellation.check()  # cancelled while the article was read: no answer to write
             stream = self.llama.create_chat_completion(**kwargs)
             try:
                 for chunk in stream:
