@@ -68,6 +68,8 @@ _PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|ago|last|earlier|yesterday|came|went|met|held|took|began|said|told"
     r"|gave|made|saw|spoke|won|lost|announced|visited|arrived|returned|signed|reported|agreed|voted"
     r"|ended|testified|opened|closed|started|released|decided|hosted|discussed|rejected)\b")
+PART_OF_DAY = r"(?:morning|afternoon|evening|night)"  # after a day: "Wednesday morning", "tomorrow night"
+LEADING_PREPOSITION = r"(?:at|on|in|for|by|from)\s+"  # before a time: "at Wednesday morning"
 # past forms _PAST_CUES leaves out, for told_as_done: irregular ones of news, and the perfect
 _PAST_FORMS = re.compile(
     r"\b(?:has|have|fell|rose|sank|hit|struck|fought|fled|left|lost|paid|sent|sold|stood|shut|swept|sought"
@@ -432,7 +434,7 @@ def told_as_done(expression: str, sentence: str) -> bool:
 def possessive_time(expression: str, sentence: str) -> bool:
     """True when ``sentence`` uses the time as a possessive, naming an occasion ("at Wednesday
     morning's hearing", "Thursday's vote"): how a preview names the day's event."""
-    words = re.sub(r"^(?:on|at|in|by|for|from)\s+", "", normalize(expression).strip(), flags=re.IGNORECASE)
+    words = re.sub(rf"^{LEADING_PREPOSITION}", "", normalize(expression).strip(), flags=re.IGNORECASE)
     return bool(words) and re.search(rf"\b{re.escape(words)}(?:'s|\u2019s)\s+\w", normalize(sentence),
                                      re.IGNORECASE) is not None
 
@@ -527,6 +529,6 @@ def find_expressions(sentence: str, published: date | None = None) -> list[str]:
     return found
 
 
-_PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b")
+_PART_OF_DAY = re.compile(rf"\s+{PART_OF_DAY}\b")
 _DAY_WORD = re.compile(r"(?:day|today|tomorrow|tonight)$")  # "Wednesday", "today": a day a part of day can follow
 _ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

@@ -51,8 +51,7 @@ _PAST_PLAN = re.compile(
 def reporting_day(expression: str, article: str) -> bool:
     """True for a bare weekday that the article uses only as the day of the reporting
     ("Hill said Saturday he will meet ..."): not the day of the event."""
-    day = re.fullmatch(rf"(?:on\s+)?(?P<day>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?",
-                       expression.strip(), re.IGNORECASE)
+    day = re.fullmatch(rf"(?:on\s+)?(?P<day>{_WEEKDAY})(?:\s+{dates.PART_OF_DAY})?", expression.strip(), re.IGNORECASE)
     return day is not None and day.group("day").lower() in _reporting_days(article)
 
 
@@ -90,7 +89,7 @@ def clause(text: str, when: str | None = None) -> str:
         if re.search(rf"\b(?:is|are|was|were|be|been)\s+{re.escape(when)}", out, re.IGNORECASE):
             when = _LEAD_VERB.sub("", when)  # "is expected in July": the clause keeps its verb
         # "testifies at Wednesday morning's hearing": "at" is the hearing's, the time stays
-        if not (re.match(r"(?:at|on|in|for|by|from)\s", when, re.IGNORECASE)
+        if not (re.match(dates.LEADING_PREPOSITION, when, re.IGNORECASE)
                 and re.search(rf"{re.escape(when)}(?:'s|\u2019s)", out, re.IGNORECASE)):
             out = re.sub(rf"\s*{re.escape(when)}(?:'s|\u2019s)?", "", out, count=1, flags=re.IGNORECASE)
     out = _TAIL.sub("", out)

@@ -272,11 +272,7 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
                 continue
             starts_later = value is not None and isodates.span(value).start > ctx.published
             if not starts_later and not dates.reads_as_planned(evidence or "") and not (
-                # dated today, told by the model as to come ("Sondland will testify"), named by its
-                # sentence as the day's occasion ("at Wednesday morning's hearing"), not as done
-                value and when and dates.reads_as_planned(item.event)
-                and dates.possessive_time(when, evidence or "") and not dates.told_as_done(when, evidence or "")
-            ):
+                    value and when and _todays_occasion(item.event, when, evidence or "")):
                 # dated today or undated, and not told as planned: it already happened
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value, "reason": "past tense"}))
                 continue
@@ -297,6 +293,14 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
             ctx.note("found_by_rule", field="upcoming", item=candidate.model_dump())
             found.append(candidate)
     return found
+
+
+def _todays_occasion(event: str, when: str, sentence: str) -> bool:
+    """An event dated the publication day that is still to come though its sentence has no
+    future cue: the model tells it as to come ("Sondland will testify"), the sentence names
+    it as the day's occasion ("at Wednesday morning's hearing") and does not tell it as done."""
+    return (dates.reads_as_planned(event) and dates.possessive_time(when, sentence)
+            and not dates.told_as_done(when, sentence))
 
 
 def _article_words_for(ctx: Context, event: str, when: str) -> str | None:
