@@ -16,7 +16,12 @@ numeric dates ("12/25/2019", month first). Choices where wording is ambiguous:
   summer" the one after, a bare "summer" the first not ended before publication.
 * Quarters and halves of a year are month intervals: "Q3" = ``YYYY-07/YYYY-09``.
 * "next Tuesday" is the first Tuesday after publication; "Tuesday" is the one
-  on or after it (on or before it in the past sense); weeks run Monday-Sunday.
+  on or after it (on or before it in the past sense; the nearest when the sentence
+  has no tense either way, as a photo caption: "X presides over a meeting on
+  Tuesday"); weeks run Monday-Sunday.
+* A clock time goes with its day ("at 7 a.m. Monday", "on Thursday at 1 p.m.");
+  "1800 GMT" is a time, not a year; a season naming a thing ("summer vacation")
+  is not a time; "the ninth increase in a year" looks back, not ahead.
 """
 
 from __future__ import annotations
@@ -91,6 +96,7 @@ class _Ctx:
     published: date
     future: bool
     context: str
+    cued: bool = True  # the tense comes from a cue (or there is no sentence), not only from no past cue
 
 
 def _month_no(token: str) -> int:
@@ -213,11 +219,19 @@ def _season(m: re.Match, ctx: _Ctx) -> str | None:
     name, rel, year = m.group("s"), m.group("rel"), m.group("y")
     if name == "fall" and not (rel or year):
         return None  # "fall" the verb
+    if not year and _SEASON_THING.match(m.string, m.end()):
+        return None  # "his summer vacation", "the winter Olympics": a thing, not a time
     first = _SEASONS[name]
     if not year and rel not in (None, "the"):
         in_winter = first == 12 and ctx.published.month <= 2
         year = ctx.published.year - in_winter + _SHIFT[rel]
     return _year_part(first, 3, int(year) if year else None, ctx)
+
+
+_SEASON_THING = re.compile(
+    r"\s+(?:vacations?|holidays?|break|recess|olympics|games|camps?|solstice|palace|wheat|crops?|heat"
+    r"|storms?|sales?|collection|fashion|blockbusters?|interns?|internships?|jobs?|school|reading|house"
+    r"|home|residence|resort|clothes|tires|tyres|festival|tour|retreat)\b")
 
 
 MAX_YEARS_AHEAD = 30  # "Resolution 2254" in a 2017 article is a number, not a year
@@ -264,8 +278,13 @@ def _weekday(m: re.Match, ctx: _Ctx) -> str:
         offset = ahead or 7
     elif rel in ("last", "past"):
         offset = ahead - 7 if ahead else -7
+    elif rel == "this" or not ahead:
+        offset = ahead
+    elif not ctx.cued:
+        # no tense either way (a caption: "X presides over a meeting on Tuesday"): the nearest
+        offset = ahead if ahead <= 3 else ahead - 7
     else:
-        offset = ahead if ctx.future or rel == "this" or not ahead else ahead - 7
+        offset = ahead if ctx.future else ahead - 7
     return (ctx.published + timedelta(days=offset)).isoformat()
 
 
@@ -292,9 +311,12 @@ def _shift(day: date, n: int, unit: str) -> date:
     return day + timedelta(days=n * {"day": 1, "week": 7, "fortnight": 14}[unit])
 
 
+# "the first visit ... in ten years", "the ninth increase in a year": a count or a record over
+# the period just past, not a time ahead
 _RETROSPECT = re.compile(
-    r"\b(?:first|highest|lowest|biggest|largest|worst|best|strongest|weakest|longest|most|fewest)\b"
-    r"[^.;]{0,80}\bin\s+(?:more than\s+|nearly\s+|almost\s+|over\s+)?\w+\s+(?:years|months|weeks|decades)\b"
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)"
+    r"|highest|lowest|biggest|largest|worst|best|strongest|weakest|longest|most|fewest)\b"
+    r"[^.;]{0,80}\bin\s+(?:more than\s+|nearly\s+|almost\s+|over\s+)?\w+\s+(?:year|month|week|decade)s?\b"
 )
 
 
@@ -371,7 +393,7 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match, _Ctx], str | None]]] = [
          rf"|during the next|over|in|after)\s+{_NUM}\s+{_UNIT}(?!\s+ago)", _duration),
         (rf"\b{_NUM}\s+{_UNIT}\s+(?P<kind>from now|hence|later|ago)\b", _duration),
         (r"\b(?P<rel>)year[- ]end\b", _year),
-        (rf"\b(?P<y>{_YEAR})\b", _year),
+        (rf"\b(?P<y>{_YEAR})\b(?!\s*(?:gmt|utc|cet|bst|edt|est|pdt|pst|local time|hours|hrs)\b)", _year),
     )
 ]
 
@@ -399,6 +421,15 @@ def _is_future(text: str, context: str) -> bool:
     if clause is None:
         clause = context
     return bool(_FUTURE_CUES.search(clause)) or not _PAST_CUES.search(clause)
+
+
+def _has_tense(text: str, context: str) -> bool:
+    """True unless there is a sentence and neither it (the clause around ``text``) nor ``text``
+    has a future or a past cue."""
+    if not context or _FUTURE_CUES.search(text):
+        return True
+    clause = _clause_around(text, context) or context
+    return bool(_FUTURE_CUES.search(clause) or _PAST_CUES.search(clause) or _PAST_FORMS.search(clause))
 
 
 def future_sense(expression: str, sentence: str) -> bool:
@@ -448,6 +479,29 @@ def reads_as_planned(sentence: str) -> bool:
     return bool(_PLANNED.search(normalize(sentence).lower()))
 
 
+_SCHEDULING = re.compile(
+    r"\b(?:set|sets|scheduled|rescheduled|postponed|adjourned|delayed|moved|pushed back|ordered|orders"
+    r"|gave|given|deadline|set aside)\b")
+_CALENDAR_DAY = re.compile(rf"\b{_MON}\.?\s+\d|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\b")
+SCHEDULED_WITHIN_DAYS = 183
+
+
+def scheduled_ahead(expression: str, sentence: str, published: date) -> bool:
+    """True for a calendar day a past-tense decision sets ahead ("a judge on Monday set
+    sentencing for Dec. 6", "ordered them to file statements by Oct. 5"): the sentence has a
+    scheduling verb, the expression names a month and a day, and that day comes within
+    about six months of publication. The window keeps out a day the same words set in the
+    past ("had set the trial for Oct. 6" in a November article is not next October's)."""
+    text = normalize(expression).lower()
+    if not _CALENDAR_DAY.search(text) or not _SCHEDULING.search(normalize(sentence).lower()):
+        return False
+    value = resolve(expression, published)
+    if value is None:
+        return False
+    span = isodates.span(value)
+    return published < span.start <= published + timedelta(days=SCHEDULED_WITHIN_DAYS)
+
+
 def resolve(when_text: str | None, published: date, context: str | None = None) -> str | None:
     """Resolve an article's words for a time to an ISO value, or None.
 
@@ -468,7 +522,7 @@ def resolve(when_text: str | None, published: date, context: str | None = None) 
         published = published.date()
     text = normalize(when_text).lower().strip(" .,;:\"'")
     context = normalize(context).lower() if context else ""
-    ctx = _Ctx(published, _is_future(text, context), context)
+    ctx = _Ctx(published, _is_future(text, context), context, _has_tense(text, context))
     for pattern, handler in _RULES:
         match = pattern.search(text)
         value = handler(match, ctx) if match else None
@@ -518,17 +572,29 @@ def find_expressions(sentence: str, published: date | None = None) -> list[str]:
             taken.append((start, end))
     found = []
     for start, end in sorted(taken):
-        if (part := _PART_OF_DAY.match(lowered, end)) and _DAY_WORD.search(lowered[start:end]):
-            end = part.end()  # "on Wednesday morning": the article's words for the time, all of them
+        if _DAY_WORD.search(lowered[start:end]):
+            # the article's words for the time, all of them: "on Wednesday morning", "on Thursday
+            # at 1 p.m.", "at 7 a.m. Monday"
+            if part := _PART_OF_DAY.match(lowered, end):
+                end = part.end()
+            if clock := _CLOCK_AFTER.match(lowered, end):
+                end = clock.end()
+            if clock := _CLOCK_BEFORE.search(lowered[:start]):
+                start = clock.start()
         lead = _LEAD_IN.search(text[:start])
         expression = text[lead.start() if lead and lead.group() else start:end].strip()
         last = expression.rsplit(" ", 1)[-1].lower()
-        if last.endswith(".") and last[:-1] not in _ABBREVIATED_MONTHS:
+        if last.endswith(".") and last[:-1] not in _ABBREVIATED_MONTHS and last not in _CLOCK_MARKS:
             expression = expression[:-1]  # the sentence's full stop, not an abbreviation's
         found.append(expression)
     return found
 
 
 _PART_OF_DAY = re.compile(rf"\s+{PART_OF_DAY}\b")
-_DAY_WORD = re.compile(r"(?:day|today|tomorrow|tonight)$")  # "Wednesday", "today": a day a part of day can follow
+# "Wednesday", "today", "Oct. 9": a day that a part of day or a clock time can go with
+_DAY_WORD = re.compile(r"(?:day|today|tomorrow|tonight|\d)$")
+_CLOCK = r"(?:\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|noon\b|midnight\b)"
+_CLOCK_AFTER = re.compile(rf"\s+(?:at\s+)?{_CLOCK}")
+_CLOCK_BEFORE = re.compile(rf"\bat\s+{_CLOCK}\s+(?:on\s+)?$")
+_CLOCK_MARKS = {"a.m.", "p.m."}
 _ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

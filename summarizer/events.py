@@ -6,7 +6,10 @@ copies too much ("which will be the first visit ... in ten years") or puts the
 time in the clause ("Hu will visit India from Nov. 20 to 23"). These helpers
 take the time words the article actually uses, keep the clause short, and add
 the article's own dated plans ("... will attend the APEC meeting from Nov. 17
-to 19") that no model event covers.
+to 19") that no model event covers, and the days a past decision set ahead ("a
+judge on Monday set sentencing for Dec. 6"; not "had originally scheduled it for
+Oct. 6"). A plan reported in a clause of its own ("reports that Kono will visit
+Seoul next week") is told from that clause.
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ _REPORTED_ON = re.compile(
     re.IGNORECASE,
 )
 # A plan that was overtaken: "Assange was due to be released in September"
+# or was moved: "the judge had originally scheduled the sentencing for Oct. 6, but ..."
 _PAST_PLAN = re.compile(
     r"\b(?:was|were|had been)\s+(?:due|expected|scheduled|set|supposed|slated|planned|meant)\b"
+    r"|\bhad\s+(?:(?:originally|initially|first|previously|earlier)\s+)?(?:scheduled|set|planned|slated)\b"
+    r"|\b(?:originally|initially|previously)\s+(?:due|scheduled|set|planned|slated|expected)\b"
     r"|\bit was reported that\b",
     re.IGNORECASE,
 )
@@ -86,6 +92,8 @@ def clause(text: str, when: str | None = None) -> str:
     attribution ("..., Jiang said") removed. Returns ``text`` when too little would be left."""
     out = text
     if when:
+        # the event's own, longer words for the same time go whole: "at 7 a.m. Monday" for "Monday"
+        when = max((e for e in dates.find_expressions(out) if when.lower() in e.lower()), key=len, default=when)
         if re.search(rf"\b(?:is|are|was|were|be|been)\s+{re.escape(when)}", out, re.IGNORECASE):
             when = _LEAD_VERB.sub("", when)  # "is expected in July": the clause keeps its verb
         # "testifies at Wednesday morning's hearing": "at" is the hearing's, the time stays
@@ -93,8 +101,26 @@ def clause(text: str, when: str | None = None) -> str:
                 and re.search(rf"{re.escape(when)}(?:'s|\u2019s)", out, re.IGNORECASE)):
             out = re.sub(rf"\s*{re.escape(when)}(?:'s|\u2019s)?", "", out, count=1, flags=re.IGNORECASE)
     out = _TAIL.sub("", out)
-    out = " ".join(out.split()).strip(" ,.;:" + _QUOTE_MARKS)
+    out = _trim_quotes(" ".join(out.split()).strip(" ,.;:"))
     return out if len(out.split()) >= MIN_CLAUSE_WORDS else " ".join(text.split())
+
+
+def _trim_quotes(text: str) -> str:
+    """``text`` without quotation marks left open at its ends (the quote ran on past the clause,
+    or began before it); a quotation inside it keeps both its marks."""
+    while text and text[0] in _QUOTE_MARKS and not _closes(text[0], text[1:]):
+        text = text[1:].lstrip(" ,.;:")
+    while text and text[-1] in _QUOTE_MARKS and not _opens(text[-1], text[:-1]):
+        text = text[:-1].rstrip(" ,.;:")
+    return text
+
+
+def _closes(mark: str, rest: str) -> bool:
+    return {"\u201c": "\u201d", "\u2018": "\u2019"}.get(mark, mark) in rest
+
+
+def _opens(mark: str, rest: str) -> bool:
+    return {"\u201d": "\u201c", "\u2019": "\u2018"}.get(mark, mark) in rest
 
 
 def _overlap(a: str | None, b: str | None) -> bool:
@@ -157,10 +183,44 @@ def _antecedent(head: str, relative: str) -> str | None:
     return head[starts[-1]:]
 
 
+# Where a reported plan starts: after "that" or a reporting verb (and its day), when a
+# subject and a future verb follow: "asked about reports that Kono will visit Seoul next week"
+_REPORTED = re.compile(
+    rf"\b(?:that|said|says|announced|added|reported|stated|told\s+\w+)(?:\s+(?:on\s+)?{_WEEKDAY})?\s+",
+    re.IGNORECASE,
+)
+_SUBJECT_THEN_FUTURE = re.compile(r"^[^,;:]*?\w[^,;:]*?\s(?:will|would|is to|are to|was to|were to|plans? to|is set to|are set to)\b",
+                                  re.IGNORECASE)
+
+
+# ... or is asked for: "asked for the case to be adjourned until July 17"
+_DIRECTED = re.compile(r"\b(?:asked(?:\s+for)?|ordered|told|urged|called\s+for|requested|directed|instructed)\s+",
+                       re.IGNORECASE)
+_SUBJECT_THEN_TO = re.compile(r"^[^,;:]*?\w[^,;:]*?\sto\s+\w", re.IGNORECASE)
+_PRONOUN = re.compile(r"(?:he|she|it|they|we|i|you)\b", re.IGNORECASE)
+
+
+def _reported_plan(sentence: str, at: int) -> str:
+    """``sentence`` from where the plan dated at ``at`` is reported ("... reports that Kono will
+    visit Seoul next week" -> "Kono will visit Seoul next week") or asked for ("asked for the
+    case to be adjourned until July 17" -> "the case to be adjourned until July 17"); the
+    whole sentence when the plan is neither, or its subject is a pronoun."""
+    starts = [(m.end(), _SUBJECT_THEN_FUTURE) for m in _REPORTED.finditer(sentence, 0, at)]
+    starts += [(m.end(), _SUBJECT_THEN_TO) for m in _DIRECTED.finditer(sentence, 0, at)]
+    for start, then in sorted(starts, reverse=True):
+        if _PRONOUN.match(sentence, start):
+            break  # "said he will meet ...": the sentence names who "he" is, the clause would not
+        if then.match(sentence[start:at]):
+            return sentence[start:]
+    return sentence
+
+
 def mention_clause(sentence: str, expression: str) -> str:
     """The event clause of a dated mention. When the time sits in a relative clause
     ("... the full extradition hearing, which is scheduled ... in February"), the clause is
-    its antecedent plus the relative clause ("the full extradition hearing is scheduled ...")."""
+    its antecedent plus the relative clause ("the full extradition hearing is scheduled ...").
+    When it sits in a reported clause ("... reports that Kono will visit Seoul next week"),
+    the clause starts there ("Kono will visit Seoul")."""
     at = sentence.find(expression)
     relative = [m for m in _RELATIVE.finditer(sentence) if m.end() <= at] if at >= 0 else []
     if relative:
@@ -170,7 +230,7 @@ def mention_clause(sentence: str, expression: str) -> str:
         if antecedent:
             body = re.split(r"(?<=[.!?])\s", sentence[last.end():], maxsplit=1)[0]
             return clause(f"{antecedent} {body}", expression)
-    return clause(sentence, expression)
+    return clause(_reported_plan(sentence, at) if at >= 0 else sentence, expression)
 
 
 def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
@@ -188,9 +248,8 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
             continue
         planned = dates.reads_as_planned(sentence)
         for expression in dates.find_expressions(sentence, published):
-            if not dates.future_sense(expression, sentence):
-                continue
-            if not planned and not dates.reads_as_planned(expression):
+            future = dates.future_sense(expression, sentence) and (planned or dates.reads_as_planned(expression))
+            if not future and not dates.scheduled_ahead(expression, sentence, published):
                 continue
             if reporting_day(expression, article):
                 continue

@@ -344,6 +344,38 @@ def is_proper_name(name: str) -> bool:
     return True
 
 
+# What an organization is, written after its name in lower case: "the United Auto Workers union"
+_KIND_OF_BODY = {"union", "party", "group", "movement", "militia", "company", "firm", "bank", "agency",
+                 "government", "ministry", "council", "committee", "court", "parliament", "army", "network"}
+
+
+def without_kind_word(name: str, article: str) -> str:
+    """``name`` without a lower-case word for what kind of body it is ("United Auto Workers
+    union" -> "United Auto Workers"), when what is left is a name the article uses; else
+    ``name``."""
+    head, _, last = name.strip().rpartition(" ")
+    if last in _KIND_OF_BODY and head and is_proper_name(head) and name_found(head, article):
+        return head
+    return name
+
+
+# "BRUSSELS:", "OTTAWA - ", "WASHINGTON (AP) \u2014", "MOSCOW, June 8.": a place of one to three
+# words, then a colon, a dash, the agency in brackets or the date (a comma alone is a lead's)
+_DATELINE = re.compile(
+    r"\s*([A-Z][\w.'\-]*(?:\s[A-Z][\w.'\-]*){0,2})\s*"
+    r"(?::|[-\u2013\u2014]\s|\(|,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
+)
+
+
+def only_in_dateline(name: str, article: str) -> bool:
+    """True for a place the article names only in its dateline ("Brussels: The European Central
+    Bank ...", "OTTAWA - ..."): where the story was filed, not an actor of it."""
+    lead = _DATELINE.match(article)
+    if not lead or lead.group(1).casefold() != name.strip().casefold():
+        return False
+    return len(re.findall(rf"\b{re.escape(name.strip())}\b", article, re.IGNORECASE)) == 1
+
+
 def quoted_as_instrument(name: str, article: str) -> bool:
     """True when the article follows the name with a quote code ("Copper CMCU3 rose 0.86%")."""
     pattern = rf"\b{re.escape(name)}\s+(\S+)"

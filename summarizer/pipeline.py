@@ -208,13 +208,14 @@ def participants(ctx: Context) -> list[Participant]:
         out = Checked()
         for item in draft.participants:
             raw = item.name.strip()
-            name, title = grounding.split_title(raw) if item.kind == "person" else (raw, None)
+            name, title = grounding.split_title(raw) if item.kind == "person" else (grounding.without_kind_word(raw, text), None)
             if not grounding.name_found(name, text):
                 out.failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
             if (
                 not grounding.is_proper_name(name)
                 or grounding.is_byline(name, ctx.article.text)
+                or grounding.only_in_dateline(name, ctx.article.text)
                 or grounding.quoted_as_instrument(name, text)
             ):
                 out.notes.append(("not_participant", {"item": item.model_dump(), "reason": "not a named actor of the story"}))

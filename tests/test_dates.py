@@ -306,3 +306,57 @@ def test_possessive_time(expression, sentence, possessive):
     from summarizer.dates import possessive_time
 
     assert possessive_time(expression, sentence) is possessive
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a clock time goes with its day, before or after it
+    ("Workers plan to strike at 7 a.m. Monday, the union says.", ["at 7 a.m. Monday"]),
+    ("They will walk out at midnight Monday.", ["at midnight Monday"]),
+    ("The bank will publish its statement on Thursday at 1 p.m.", ["on Thursday at 1 p.m."]),
+    ("The court sits on Oct. 9 at 10 a.m. in Bellefonte.", ["on Oct. 9 at 10 a.m."]),
+    ("The shop opens at 9 a.m. daily.", []),  # no day: no time expression
+    # "1800 GMT" is a clock time, not the year 1800
+    ("The statement comes on Thursday at 1 p.m. (1800 GMT).", ["on Thursday at 1 p.m."]),
+    # a season naming a thing is not a time
+    ("Aides cited his ongoing summer vacation, scheduled well ahead.", []),
+    ("The winter Olympics drew crowds.", []),
+    ("The plant will reopen in the summer.", ["in the summer"]),
+])
+def test_expressions_with_clock_times_and_seasons(sentence, expected):
+    assert find_expressions(sentence, date(2021, 8, 9)) == expected
+
+
+RETROSPECT_AND_TENSE_CASES = [
+    # "the ninth increase in a year" counts back over the year past
+    ("in a year", "2023-07-27", "The bank will raise rates in what would be the ninth increase in a year.", None),
+    ("in a year", "2023-07-27", "The plant will be finished in a year.", "2024"),
+    # a weekday in a sentence with no tense (a photo caption) is the nearest one
+    ("on Tuesday", "2021-03-31", "Chung presides over a meeting at the ministry in Seoul on Tuesday.", "2021-03-30"),
+    ("on Friday", "2021-03-31", "Leaders gather in Xiamen on Friday.", "2021-04-02"),
+    ("on Tuesday", "2021-03-31", "Chung will preside over a meeting in Seoul on Tuesday.", "2021-04-06"),
+    ("on Tuesday", "2021-03-31", "Chung presided over a meeting in Seoul on Tuesday.", "2021-03-30"),
+]
+
+
+@pytest.mark.parametrize(("when_text", "published", "context", "expected"), RETROSPECT_AND_TENSE_CASES,
+                         ids=[f"{c[0]}|{c[2]}" for c in RETROSPECT_AND_TENSE_CASES])
+def test_resolve_looks_back_or_takes_the_nearest_day(when_text, published, context, expected):
+    assert resolve(when_text, D(published), context) == expected
+
+
+@pytest.mark.parametrize(("expression", "sentence", "published", "ahead"), [
+    ("for Dec. 6", "A federal judge on Monday set sentencing for the former governor for Dec. 6.", "2011-11-07", True),
+    ("by Oct. 5", "The judge ordered both sides to submit written statements by Oct. 5.", "2012-09-10", True),
+    ("until July 17", "His lawyer asked for the case to be adjourned until July 17.", "2020-07-03", True),
+    ("for Jan. 5", "The court on Tuesday set the trial for Jan. 5.", "2021-12-14", True),  # into next year
+    # the same words, but the day came before publication: not next year's
+    ("for Oct. 6", "The judge had set the sentencing for Oct. 6 before the trial.", "2011-11-07", False),
+    # no scheduling verb: a past day told in the past tense
+    ("on Dec. 6", "He was convicted on Dec. 6 of bribery.", "2011-11-07", False),
+    # no calendar day: weekdays and months are left to the tense rules
+    ("for Monday", "The judge set the hearing for Monday.", "2011-11-07", False),
+])
+def test_scheduled_ahead(expression, sentence, published, ahead):
+    from summarizer.dates import scheduled_ahead
+
+    assert scheduled_ahead(expression, sentence, D(published)) is ahead

@@ -74,6 +74,17 @@ def test_clause(text, when, expected):
      "Hill will testify"),
     ("The next round of tariffs is due to start in mid-December.", "in mid-December",
      "The next round of tariffs is due to start"),
+    # a plan reported in a clause of its own starts there
+    ("The spokesman spoke after being asked about reports that Kono will visit Seoul next week.", "next week",
+     "Kono will visit Seoul"),
+    ("His lawyer, Michael Davies, asked for the case to be adjourned until July 17.", "until July 17",
+     "the case to be adjourned"),
+    ('The judge ordered both sides to submit written statements "to aid the court" by Oct. 5.', "by Oct. 5",
+     'both sides to submit written statements "to aid the court"'),
+    # ... unless its subject is a pronoun: the sentence says who it is
+    ("Hill said Saturday he will meet Kim on Sunday.", "on Sunday", "Hill said Saturday he will meet Kim"),
+    # "that" opening a relative clause is not a report
+    ("The measure that will take effect in July is popular.", "in July", "The measure that will take effect is popular"),
 ])
 def test_mention_clause(sentence, expression, expected):
     assert events.mention_clause(sentence, expression) == expected
@@ -129,3 +140,27 @@ def test_attach_dates_an_undated_event_of_the_same_sentence():
     dated = ev("The next round is expected", "2017-07", "The next round is expected in July.")
     assert events.attach(dated, [ev("Other", None, "x"), undated]) == 1
     assert events.attach(dated, [ev("Other", None, "x")]) is None
+
+
+def test_clause_takes_the_clock_time_with_its_day():
+    assert events.clause("Union workers plan to strike at 7 a.m. Monday", "Monday") == "Union workers plan to strike"
+    assert events.clause("The bank will publish its statement on Thursday at 1 p.m.", "on Thursday") == (
+        "The bank will publish its statement")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('"We will meet on Monday," he said', "We will meet"),  # both marks were the quote's ends
+    ('They will file statements "to aid the court" on Monday', 'They will file statements "to aid the court"'),
+])
+def test_clause_keeps_a_quotation_whole(text, expected):
+    assert events.clause(text, "on Monday") == expected
+
+
+def test_planned_mentions_set_by_a_past_decision():
+    article = (
+        "A federal judge on Monday set sentencing for former Gov. Rod Blagojevich for Dec. 6. "
+        "The judge had originally scheduled the sentencing for Oct. 6, but it was postponed. "
+        "He was convicted on Dec. 6 of bribery."
+    )
+    found = events.planned_mentions(article, date(2011, 11, 7))
+    assert [(e.when_text, e.date) for e in found] == [("for Dec. 6", "2011-12-06")]

@@ -8,6 +8,7 @@ from summarizer.grounding import (
     best_sentence, is_proper_name, merge, name_found, quoted_as_instrument, same_entity, sentence_with, sentences,
     split_title, titled_people,
 )
+from summarizer import grounding
 from summarizer.schema import Participant
 
 
@@ -265,3 +266,27 @@ def test_quoted_as_instrument():
     article = "Copper CMCU3 rose 0.86% to $5,880.00 a tonne. Copper miners rallied. Chile said it would talk."
     assert quoted_as_instrument("Copper", article)
     assert not quoted_as_instrument("Chile", article)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("United Auto Workers union", "United Auto Workers"),  # the kind of body goes, the name stays
+    ("the Labour party", "the Labour party"),  # what is left is not a name
+    ("Mack Trucks", "Mack Trucks"),
+    ("Banking union", "Banking union"),  # "Banking" is not a name the article uses
+])
+def test_without_kind_word(name, expected):
+    article = "DETROIT - Union workers at Mack Trucks voted, the United Auto Workers union says. The Labour party agreed."
+    assert grounding.without_kind_word(name, article) == expected
+
+
+@pytest.mark.parametrize(("name", "article", "expected"), [
+    ("Brussels", "Brussels: The European Central Bank was expected to raise rates.", True),
+    ("Ottawa", "OTTAWA - A Manitoba man is facing 22 charges.", True),
+    ("Washington", "WASHINGTON (AP) \u2014 Ambassador Sondland testifies. Washington wants answers.", False),  # named again
+    ("European Central Bank", "Brussels: The European Central Bank was expected to raise rates.", False),
+    ("Moscow", "MOSCOW, June 8. /TASS/. Lavrov will hold talks.", True),
+    # a lead that opens with a name and a comma has no dateline
+    ("Staffan de Mistura", "Staffan de Mistura, the UN envoy, flies to Moscow on Thursday.", False),
+])
+def test_only_in_dateline(name, article, expected):
+    assert grounding.only_in_dateline(name, article) is expected

@@ -80,6 +80,8 @@ def test_tidy_summary(summary, expected):
     ("Oil fell sharply. Kim warned he was not optimis", "Oil fell sharply."),
     # the bound fell just after a sentence's end
     ("Oil fell sharply.", "Oil fell sharply."),
+    ("Oil fell sharply. Traders cited the Republican president\u2019", "Oil fell sharply."),  # an apostrophe is no end
+    ('Oil fell sharply. Traders said "sell."', 'Oil fell sharply. Traders said "sell."'),
 ])
 def test_tidy_summary_of_an_answer_stopped_at_the_bound(summary, expected):
     assert tidy_summary(summary, cut=True) == expected
