@@ -21,7 +21,9 @@ numeric dates ("12/25/2019", month first). Choices where wording is ambiguous:
   Tuesday"); weeks run Monday-Sunday.
 * A clock time goes with its day ("at 7 a.m. Monday", "on Thursday at 1 p.m.");
   "1800 GMT" is a time, not a year; a season naming a thing ("summer vacation")
-  is not a time; "the ninth increase in a year" looks back, not ahead.
+  is not a time; "the ninth increase in a year" looks back, not ahead; "the
+  month after", "within 90 days after their dissolution" count from another
+  event and are no time of their own.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ _FUTURE_CUES = re.compile(
 _PLANNED = re.compile(
     r"\b(?:will|would|shall|'ll|to be held|is to|are to|due|scheduled|expected|planned|plans? to|slated"
     r"|set to|set for|going to|upcoming|takes? effect|go(?:es)? into effect|comes? into force|effective"
-    r"|starting|intends? to|aims? to|proposed|offered|possibility|not ruled out|ahead of|before the next)\b"
+    r"|starting|intends? to|aims? to|targeting|targets|proposed|offered|possibility|not ruled out|ahead of"
+    r"|before the next)\b"
     r"|'ll\b")
 _PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|ago|last|earlier|yesterday|came|went|met|held|took|began|said|told"
@@ -77,7 +80,7 @@ PART_OF_DAY = r"(?:morning|afternoon|evening|night)"  # after a day: "Wednesday 
 LEADING_PREPOSITION = r"(?:at|on|in|for|by|from)\s+"  # before a time: "at Wednesday morning"
 # past forms _PAST_CUES leaves out, for told_as_done: irregular ones of news, and the perfect
 _PAST_FORMS = re.compile(
-    r"\b(?:has|have|fell|rose|sank|hit|struck|fought|fled|left|lost|paid|sent|sold|stood|shut|swept|sought"
+    r"\b(?:has(?!\s+to\b)|have(?!\s+to\b)|fell|rose|sank|hit|struck|fought|fled|left|lost|paid|sent|sold|stood|shut|swept|sought"
     r"|withdrew|threw|wrote|became|broke|brought|bought|caught|chose|drew|drove|felt|found|got|grew|heard"
     r"|kept|knew|meant|ran|sat|shot|spent|swore|taught|thought|understood|woke|dropped|slipped|climbed"
     r"|jumped|plunged|tumbled|soared|surged|gained|eased|slid|dipped|cut)\b")
@@ -228,6 +231,16 @@ def _season(m: re.Match, ctx: _Ctx) -> str | None:
     return _year_part(first, 3, int(year) if year else None, ctx)
 
 
+# After a period: counted from another event, not from publication ("within 90 days after
+# their dissolution", "the month after"); "from now" and "from today" count from publication
+_ANCHORED = re.compile(r"\s+(?:after|before|following|of|from)\b(?!\s+(?:now|today)\b)")
+
+
+def _anchored_in(text: str, context: str) -> bool:
+    at = context.find(text)
+    return at >= 0 and _ANCHORED.match(context, at + len(text)) is not None
+
+
 _SEASON_THING = re.compile(
     r"\s+(?:vacations?|holidays?|break|recess|olympics|games|camps?|solstice|palace|wheat|crops?|heat"
     r"|storms?|sales?|collection|fashion|blockbusters?|interns?|internships?|jobs?|school|reading|house"
@@ -289,7 +302,10 @@ def _weekday(m: re.Match, ctx: _Ctx) -> str:
 
 
 def _relative_period(m: re.Match, ctx: _Ctx) -> str | None:
-    """"this/next/last week|weekend|month|quarter|year"; "later this week" starts today."""
+    """"this/next/last week|weekend|month|quarter|year"; "later this week" starts today;
+    "the month after" (another event) is no time of its own."""
+    if m.group("rel") == "the" and _ANCHORED.match(m.string, m.end()):
+        return None
     shift, unit, today = _SHIFT[m.group("rel")], m.group("unit"), ctx.published
     if unit in ("month", "quarter"):
         size = 1 if unit == "month" else 3
@@ -326,6 +342,8 @@ def _duration(m: re.Match, ctx: _Ctx) -> str | None:
     unit, kind, today = m.group("unit"), m.group("kind"), ctx.published
     if kind == "in" and _RETROSPECT.search(ctx.context):
         return None  # "the first visit by top Chinese leaders in ten years": a look back
+    if _ANCHORED.match(m.string, m.end()) or _anchored_in(m.group(), ctx.context):
+        return None  # "within 90 days after their dissolution": counted from another event
     if kind == "over":
         return _format((today, _shift(today, n, unit) - timedelta(days=1)))
     if kind not in ("in", "after", "from now", "hence", "later", "ago"):
@@ -483,6 +501,7 @@ _SCHEDULING = re.compile(
     r"\b(?:set|sets|scheduled|rescheduled|postponed|adjourned|delayed|moved|pushed back|ordered|orders"
     r"|gave|given|deadline|set aside)\b")
 _CALENDAR_DAY = re.compile(rf"\b{_MON}\.?\s+\d|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\b")
+_SET_FOR = re.compile(r"(?:for|to|until|till|by|on)\s")
 SCHEDULED_WITHIN_DAYS = 183
 
 
@@ -493,8 +512,8 @@ def scheduled_ahead(expression: str, sentence: str, published: date) -> bool:
     about six months of publication. The window keeps out a day the same words set in the
     past ("had set the trial for Oct. 6" in a November article is not next October's)."""
     text = normalize(expression).lower()
-    if not _CALENDAR_DAY.search(text) or not _SCHEDULING.search(normalize(sentence).lower()):
-        return False
+    if not _SET_FOR.match(text) or not _CALENDAR_DAY.search(text) or not _SCHEDULING.search(normalize(sentence).lower()):
+        return False  # "moved from August 15": the day it had
     value = resolve(expression, published)
     if value is None:
         return False

@@ -8,8 +8,10 @@ take the time words the article actually uses, keep the clause short, and add
 the article's own dated plans ("... will attend the APEC meeting from Nov. 17
 to 19") that no model event covers, and the days a past decision set ahead ("a
 judge on Monday set sentencing for Dec. 6"; not "had originally scheduled it for
-Oct. 6"). A plan reported in a clause of its own ("reports that Kono will visit
-Seoul next week") is told from that clause.
+Oct. 6", nor "moved from August 15"), and an occasion a possessive day names
+("during Wednesday's SpaceX Demo-2 test launch" in a Monday article). A plan
+reported in a clause of its own ("reports that Kono will visit Seoul next week")
+is told from that clause.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ COVERED_TEXT = 60  # ... of a rule-found clause and a model event on overlapping
 
 # What follows the event itself: a relative clause, a circumstance, the attribution.
 _TAIL = re.compile(
-    r",\s+(?:which|who|whom|where|after|according|as|while|when)\b.*$"
+    r",\s+(?:which|who|whom|where|after|according|as|while|when|but)\b.*$"
     r"|\s+as (?:the )?guests? of\b.*$"
     r"|,\s*[^,]{0,60}?\b(?:said|says|announced|added|told reporters|reported)(?:\s+[^\s,]+){0,3}\s*[.]?$",
     re.IGNORECASE,
@@ -40,13 +42,14 @@ _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019"
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _REPORTED_ON = re.compile(
-    rf"\b(?:said|says|told|announced|added|warned|speaking|spoke|stated|earlier)\s+(?:on\s+)?(?P<day>{_WEEKDAY})\b",
+    rf"\b(?:said|says|told(?:\s+(?:[A-Z][\w.'\u2019-]*|reporters|journalists)){{0,3}}|announced|added|warned|speaking"
+    rf"|spoke|stated|earlier)\s+(?:on\s+)?(?P<day>{_WEEKDAY})\b",
     re.IGNORECASE,
 )
 # A plan that was overtaken: "Assange was due to be released in September"
 # or was moved: "the judge had originally scheduled the sentencing for Oct. 6, but ..."
 _PAST_PLAN = re.compile(
-    r"\b(?:was|were|had been)\s+(?:due|expected|scheduled|set|supposed|slated|planned|meant)\b"
+    r"\b(?:was|were|had been)\s+(?:due|expected|expecting|scheduled|set|supposed|slated|planned|meant)\b"
     r"|\bhad\s+(?:(?:originally|initially|first|previously|earlier)\s+)?(?:scheduled|set|planned|slated)\b"
     r"|\b(?:originally|initially|previously)\s+(?:due|scheduled|set|planned|slated|expected)\b"
     r"|\bit was reported that\b",
@@ -233,6 +236,19 @@ def mention_clause(sentence: str, expression: str) -> str:
     return clause(_reported_plan(sentence, at) if at >= 0 else sentence, expression)
 
 
+def _occasion(sentence: str, expression: str) -> str | None:
+    """The occasion a possessive time names ("everything has to go well during Wednesday's
+    SpaceX Demo-2 test launch" -> "SpaceX Demo-2 test launch"), unless the sentence tells it
+    as done; else None."""
+    if not dates.possessive_time(expression, sentence) or dates.told_as_done(expression, sentence):
+        return None
+    words = re.sub(rf"^(?:{dates.LEADING_PREPOSITION}|during\s+|before\s+|after\s+|ahead of\s+)", "", expression,
+                   flags=re.IGNORECASE)
+    named = re.search(rf"\b{re.escape(words)}(?:'s|\u2019s)\s+([^,.;:!?()]+)", sentence, re.IGNORECASE)
+    occasion = named.group(1).strip() if named else ""
+    return occasion if len(occasion.split()) >= 2 else None
+
+
 def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
     """Dated plans the article states: a time expression read in a future sense, in a
     sentence that reads as planned (or with "until"/"next" in the expression itself),
@@ -249,15 +265,19 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
         planned = dates.reads_as_planned(sentence)
         for expression in dates.find_expressions(sentence, published):
             future = dates.future_sense(expression, sentence) and (planned or dates.reads_as_planned(expression))
-            if not future and not dates.scheduled_ahead(expression, sentence, published):
+            occasion = not future and _occasion(sentence, expression)
+            if not future and not occasion and not dates.scheduled_ahead(expression, sentence, published):
                 continue
             if reporting_day(expression, article):
                 continue
             value = dates.resolve(expression, published, sentence)
             if value is None or isodates.span(value).end <= published:
                 continue
+            if occasion and isodates.span(value).start <= published:
+                continue  # "Tuesday's vote" on or before the day of the article: held, or the model's to tell
             event = UpcomingEvent(
-                event=mention_clause(sentence, expression), when_text=expression, date=value, evidence=sentence
+                event=occasion or mention_clause(sentence, expression), when_text=expression, date=value,
+                evidence=sentence,
             )
             if not any(same_event(event, k) for k in found):
                 found.append(event)

@@ -367,6 +367,50 @@ _DATELINE = re.compile(
 )
 
 
+_POSSESSED = re.compile(r"^(?P<owner>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*)(?:'s|\u2019s)\s+(?P<rest>[A-Z].*)$")
+
+
+def without_possessor(name: str, article: str) -> str:
+    """An organization's name without its possessor ("Benazir Bhutto's Pakistan People's Party"
+    -> "Pakistan People's Party", "Seoul's Foreign Ministry" -> "Foreign Ministry") when the
+    possessor is a full name or a country and the rest a name the article uses; a one-word
+    possessor may be the name's own ("People's Liberation Army")."""
+    found = _POSSESSED.match(name.strip())
+    if not found:
+        return name
+    owner, rest = found.group("owner"), found.group("rest")
+    if (len(owner.split()) >= 2 or owner in _places()) and is_proper_name(rest) and name_found(rest, article):
+        return rest
+    return name
+
+
+# Where a venue is named: "at Kennedy Space Center", "lives in Dubai", "aboard the station"
+_LOCATIVE = r"(?:at|in|aboard|near|outside|inside|into|from|on board|onboard)\s+(?:the\s+)?"
+
+
+def only_as_venue(name: str, article: str) -> bool:
+    """True for a name every mention of which in ``article`` follows a locative preposition
+    ("from Launch Complex 39A at Kennedy Space Center", "is now in London"): a place where
+    things happen, not an actor. A country is left alone: it acts as its government does."""
+    name = name.strip()
+    if not name or name in _places():
+        return False
+    mentions = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", article)]
+    return bool(mentions) and all(_at_venue(article[max(0, at - 40):at]) for at in mentions)
+
+
+def _at_venue(before: str) -> bool:
+    """True when ``before`` ends with a locative preposition that is not an employer's ("workers
+    at Mack Trucks", "analysts at Commerzbank" name an organization, not a place)."""
+    return re.search(rf"\b{_LOCATIVE}$", before, re.IGNORECASE) is not None and not _PEOPLE_AT.search(before)
+
+
+_PEOPLE_AT = re.compile(
+    r"\b(?:workers|employees|staff|officials|analysts|economists|executives|researchers|scientists|sources"
+    r"|members|students|doctors|engineers|strategists|traders|people|those|experts|lawyers)\s+at\s+(?:the\s+)?$",
+    re.IGNORECASE)
+
+
 def only_in_dateline(name: str, article: str) -> bool:
     """True for a place the article names only in its dateline ("Brussels: The European Central
     Bank ...", "OTTAWA - ..."): where the story was filed, not an actor of it."""
@@ -383,7 +427,10 @@ def quoted_as_instrument(name: str, article: str) -> bool:
 
 
 def is_byline(name: str, article: str) -> bool:
-    """True for the news agency in the dateline ("MOSCOW, June 8. /TASS/.", "(Reuters) -")."""
-    head = article[:200]
-    pattern = rf"[(/]\s*{re.escape(name)}\s*[)/]|\b{re.escape(name)}\s*\)\s*[-\u2013\u2014]"
-    return re.search(pattern, head, re.IGNORECASE) is not None
+    """True for the news agency in the dateline ("MOSCOW, June 8. /TASS/.", "(Reuters) -") or
+    credited at the end ("This report by The Canadian Press was first published ...", "(IANS)")."""
+    head, tail, agency = article[:200], article.rstrip()[-200:], re.escape(name.strip())
+    pattern = rf"[(/]\s*{agency}\s*[)/]|\b{agency}\s*\)\s*[-\u2013\u2014]"
+    credit = rf"\breport by (?:the\s+)?{agency}\b|[(/]\s*{agency}\s*[)/]\s*$"
+    return (re.search(pattern, head, re.IGNORECASE) is not None
+            or re.search(credit, tail, re.IGNORECASE) is not None)

@@ -208,7 +208,8 @@ def participants(ctx: Context) -> list[Participant]:
         out = Checked()
         for item in draft.participants:
             raw = item.name.strip()
-            name, title = grounding.split_title(raw) if item.kind == "person" else (grounding.without_kind_word(raw, text), None)
+            name, title = grounding.split_title(raw) if item.kind == "person" else (
+                grounding.without_possessor(grounding.without_kind_word(raw, text), text), None)
             if not grounding.name_found(name, text):
                 out.failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
@@ -216,6 +217,7 @@ def participants(ctx: Context) -> list[Participant]:
                 not grounding.is_proper_name(name)
                 or grounding.is_byline(name, ctx.article.text)
                 or grounding.only_in_dateline(name, ctx.article.text)
+                or (item.kind != "person" and grounding.only_as_venue(name, text))
                 or grounding.quoted_as_instrument(name, text)
             ):
                 out.notes.append(("not_participant", {"item": item.model_dump(), "reason": "not a named actor of the story"}))
@@ -272,7 +274,8 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value}))
                 continue
             starts_later = value is not None and isodates.span(value).start > ctx.published
-            if not starts_later and not dates.reads_as_planned(evidence or "") and not (
+            done = bool(value and when and dates.told_as_done(when, evidence or ""))
+            if not starts_later and (done or not dates.reads_as_planned(evidence or "")) and not (
                     value and when and _todays_occasion(item.event, when, evidence or "")):
                 # dated today or undated, and not told as planned: it already happened
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value, "reason": "past tense"}))

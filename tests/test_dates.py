@@ -360,3 +360,34 @@ def test_scheduled_ahead(expression, sentence, published, ahead):
     from summarizer.dates import scheduled_ahead
 
     assert scheduled_ahead(expression, sentence, D(published)) is ahead
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # counted from another event, not from publication: no time of its own
+    ("The presidential vote will take place the month after.", []),
+    ("Elections have to be held within 90 days after their dissolution.", []),
+    ("The rules take effect within 90 days.", ["within 90 days"]),
+    ("We will decide two weeks from now.", ["two weeks from now"]),
+])
+def test_periods_counted_from_another_event(sentence, expected):
+    assert find_expressions(sentence, date(2006, 4, 8)) == expected
+
+
+@pytest.mark.parametrize(("expression", "sentence", "ahead"), [
+    # "moved from August 15, then August 17": the days the launch had, not a day set ahead
+    ("from August 15", "NASA said the date, moved from August 15, then August 17, allows more time.", False),
+    ("August 17", "NASA said the date, moved from August 15, then August 17, allows more time.", False),
+    ("to August 21", "NASA moved the launch to August 21.", True),
+])
+def test_scheduled_ahead_takes_the_new_day_only(expression, sentence, ahead):
+    from summarizer.dates import scheduled_ahead
+
+    assert scheduled_ahead(expression, sentence, date(2023, 7, 6)) is ahead
+
+
+def test_targeting_a_date_is_a_plan_and_has_to_is_no_perfect():
+    from summarizer.dates import reads_as_planned, told_as_done
+
+    assert reads_as_planned("The agency is targeting the end of August for the next launch.")
+    assert not told_as_done("during Wednesday", "Everything has to go well during Wednesday's launch.")
+    assert told_as_done("today", "The minister has given his answer today.")

@@ -108,6 +108,8 @@ def test_planned_mentions_of_an_article():
     "After the meeting it was reported that the next round would be held in July.",
     "Stocks rose on Tuesday.",  # no plan
     "Officials said on Saturday they will decide.",  # the day of the reporting, which is today
+    "Opposition parties, which were expecting the polls to be held next year, were displeased.",  # overtaken
+    "Tuesday's vote drew crowds.",  # an occasion told as done
 ])
 def test_not_planned_mentions(sentence):
     assert events.planned_mentions(sentence, date(2019, 11, 16)) == []
@@ -164,3 +166,22 @@ def test_planned_mentions_set_by_a_past_decision():
     )
     found = events.planned_mentions(article, date(2011, 11, 7))
     assert [(e.when_text, e.date) for e in found] == [("for Dec. 6", "2011-12-06")]
+
+
+def test_planned_mentions_of_an_occasion_named_by_its_day():
+    found = events.planned_mentions(
+        "Of course everything has to go well during Wednesday's SpaceX Demo-2 test launch.", date(2020, 5, 25))
+    assert [(e.event, e.when_text, e.date) for e in found] == [
+        ("SpaceX Demo-2 test launch", "during Wednesday", "2020-05-27")]
+
+
+def test_a_reporting_day_after_told_and_its_object():
+    article = "Bridenstine told Spectrum News on Monday that NASA is targeting the end of August."
+    assert events.reporting_day("on Monday", article)
+    assert events.time_words("on Monday", "NASA is targeting the end of August for the next launch", article) == (
+        "end of August")
+
+
+def test_clause_ends_before_but():
+    assert events.clause("The commission announced the schedule for the election, but parties said they "
+                         "may boycott it") == "The commission announced the schedule for the election"

@@ -290,3 +290,40 @@ def test_without_kind_word(name, expected):
 ])
 def test_only_in_dateline(name, article, expected):
     assert grounding.only_in_dateline(name, article) is expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Benazir Bhutto's Pakistan People's Party", "Pakistan People's Party"),  # a full name owns it
+    ("Pakistan's Election Commission", "Election Commission"),  # a country owns it
+    ("People's Liberation Army", "People's Liberation Army"),  # a one-word possessor may be the name's own
+    ("Nawaz Sharif's allies", "Nawaz Sharif's allies"),  # what is left is no name
+])
+def test_without_possessor(name, expected):
+    article = ("Benazir Bhutto's Pakistan People's Party waits. Pakistan's Election Commission set the date. "
+               "The People's Liberation Army drilled. Nawaz Sharif's allies met.")
+    assert grounding.without_possessor(name, article) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Launch Complex 39A", True),
+    ("Kennedy Space Center", True),
+    ("Dubai", True),
+    ("Mack Trucks", False),  # "workers at Mack Trucks": an employer
+    ("NASA", False),  # it acts
+    ("Pakistan", False),  # a country acts as its government does
+])
+def test_only_as_venue(name, expected):
+    article = ("The crew launches from Launch Complex 39A at Kennedy Space Center, NASA said. "
+               "Bhutto lives in Dubai. Workers at Mack Trucks voted. Elections were held in Pakistan.")
+    assert grounding.only_as_venue(name, article) is expected
+
+
+@pytest.mark.parametrize(("name", "article", "expected"), [
+    ("Reuters", "NEW YORK (Reuters) - Oil fell.", True),
+    ("Canadian Press", "Hurren faces 22 charges.\n\nThis report by The Canadian Press was first published July 3, 2020.",
+     True),
+    ("IANS", "NASA targets October 31. (IANS)", True),
+    ("Canadian Press", "The Canadian Press reported that the RCMP will testify in a long story about the case.", False),
+])
+def test_is_byline_at_either_end(name, article, expected):
+    assert grounding.is_byline(name, article) is expected

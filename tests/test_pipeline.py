@@ -296,6 +296,9 @@ def test_when_text_fixed_on_reask(fake_model):
         pytest.param("on June 1, 2017", "They met on June 1, 2017.", False, "2017-06-01", id="past-date"),
         pytest.param("next week", "A vote is due next week.", True, "2017-06-12/2017-06-18", id="next-week"),
         pytest.param("in 2016", "The law was passed in 2016.", False, "2016", id="past-year"),
+        # the month of publication, in a clause told as done, though the sentence has a plan too
+        pytest.param("in June", "Polls will not be fair while the emergency he had imposed earlier in June lasts.",
+                     False, "2017-06", id="this-month-told-as-done"),
     ],
 )
 def test_dates_resolved_by_code_and_past_dropped(fake_model, when, sentence, kept, value):
