@@ -268,8 +268,8 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
             occasion = not future and _occasion(sentence, expression)
             if not future and not occasion and not dates.scheduled_ahead(expression, sentence, published):
                 continue
-            if reporting_day(expression, article):
-                continue
+            if reporting_day(expression, article) or re.search(rf"\bas of\s+{re.escape(expression)}", sentence):
+                continue  # "shareholders of record as of Oct 10": a reference day, not an event's
             value = dates.resolve(expression, published, sentence)
             if value is None or isodates.span(value).end <= published:
                 continue

@@ -349,6 +349,16 @@ _KIND_OF_BODY = {"union", "party", "group", "movement", "militia", "company", "f
                  "government", "ministry", "council", "committee", "court", "parliament", "army", "network"}
 
 
+def organization_like(name: str) -> bool:
+    """True for a name with a word only an organization's name has ("Bank of America",
+    "Merrill Lynch & Co"): the model may call it a person."""
+    words = [w.lower().strip(".,&") for w in name.split()]
+    return len(words) >= 2 and any(w in _ORGANIZATION_WORDS - _SURNAME_LIKE for w in words) or "&" in name
+
+
+_SURNAME_LIKE = {"post", "times", "daily", "news"}  # "Sarah Post" is a person
+
+
 def without_kind_word(name: str, article: str) -> str:
     """``name`` without a lower-case word for what kind of body it is ("United Auto Workers
     union" -> "United Auto Workers"), when what is left is a name the article uses; else
@@ -430,7 +440,9 @@ def is_byline(name: str, article: str) -> bool:
     """True for the news agency in the dateline ("MOSCOW, June 8. /TASS/.", "(Reuters) -") or
     credited at the end ("This report by The Canadian Press was first published ...", "(IANS)")."""
     head, tail, agency = article[:200], article.rstrip()[-200:], re.escape(name.strip())
-    pattern = rf"[(/]\s*{agency}\s*[)/]|\b{agency}\s*\)\s*[-\u2013\u2014]"
+    # "(Reuters) -", "/TASS/.": the bracket ends the dateline; "Organization(WHO) will" is an acronym
+    pattern = (rf"[(/]\s*{agency}\s*[)/]\s*(?:[-\u2013\u2014.:]|$)"
+               rf"|\b(?:photo|photos|image|source|credit)\s*:\s*{agency}\b")
     credit = rf"\breport by (?:the\s+)?{agency}\b|[(/]\s*{agency}\s*[)/]\s*$"
     return (re.search(pattern, head, re.IGNORECASE) is not None
             or re.search(credit, tail, re.IGNORECASE) is not None)

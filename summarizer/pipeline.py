@@ -208,6 +208,8 @@ def participants(ctx: Context) -> list[Participant]:
         out = Checked()
         for item in draft.participants:
             raw = item.name.strip()
+            if item.kind == "person" and grounding.organization_like(raw):
+                item = item.model_copy(update={"kind": "organization"})  # "Bank of America" is no person
             name, title = grounding.split_title(raw) if item.kind == "person" else (
                 grounding.without_possessor(grounding.without_kind_word(raw, text), text), None)
             if not grounding.name_found(name, text):

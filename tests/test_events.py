@@ -110,6 +110,7 @@ def test_planned_mentions_of_an_article():
     "Officials said on Saturday they will decide.",  # the day of the reporting, which is today
     "Opposition parties, which were expecting the polls to be held next year, were displeased.",  # overtaken
     "Tuesday's vote drew crowds.",  # an occasion told as done
+    "Shareholders of record as of Oct 10 will be entitled to vote.",  # a reference day
 ])
 def test_not_planned_mentions(sentence):
     assert events.planned_mentions(sentence, date(2019, 11, 16)) == []

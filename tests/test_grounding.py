@@ -324,6 +324,18 @@ def test_only_as_venue(name, expected):
      True),
     ("IANS", "NASA targets October 31. (IANS)", True),
     ("Canadian Press", "The Canadian Press reported that the RCMP will testify in a long story about the case.", False),
+    ("YONHAP News", "Photo : YONHAP News\n\nThe World Health Organization(WHO) will meet.", True),  # a photo credit
+    ("WHO", "Photo : YONHAP News\n\nThe World Health Organization(WHO) will meet.", False),  # an acronym
 ])
 def test_is_byline_at_either_end(name, article, expected):
     assert grounding.is_byline(name, article) is expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Bank of America", True),
+    ("Merrill Lynch & Co", True),
+    ("Sarah Post", False),  # a surname that is also a newspaper's word
+    ("Jiang Yu", False),
+])
+def test_organization_like(name, expected):
+    assert grounding.organization_like(name) is expected

@@ -566,3 +566,16 @@ def test_a_cut_off_overview_is_an_error_not_a_guess(stub):
                   prompts=Prompts(), article=Article(ARTICLE, PUBLISHED))
     with pytest.raises(RetriesExhausted, match="cut off"):
         focused(ctx)
+
+
+def test_an_organization_the_model_calls_a_person_is_merged_with_its_fuller_name(fake_model):
+    article = ("Bank of America Corp and Merrill Lynch & Co shareholders will vote on the merger. "
+               "Bank of America agreed to acquire Merrill.")
+    fake_model.enqueue(
+        {"participants": [{"name": "Bank of America Corp", "kind": "organization", "role": None},
+                          {"name": "Bank of America", "kind": "person", "role": "shareholders"}]},
+        {"upcoming": []},
+        OVERVIEW,
+    )
+    summary, _ = run(fake_model, text=article)
+    assert [(p.name, p.kind) for p in summary.participants] == [("Bank of America Corp", "organization")]
