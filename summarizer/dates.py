@@ -69,7 +69,7 @@ _FUTURE_CUES = re.compile(
 _PLANNED = re.compile(
     r"\b(?:will|would|shall|'ll|to be held|is to|are to|due|scheduled|expected|planned|plans? to|slated"
     r"|set to|set for|going to|upcoming|takes? effect|go(?:es)? into effect|comes? into force|effective"
-    r"|starting|intends? to|aims? to|targeting|targets|proposed|offered|possibility|not ruled out|ahead of"
+    r"|starting|beginning|intends? to|aims? to|targeting|targets|proposed|offered|possibility|not ruled out|ahead of"
     r"|before the next)\b"
     r"|'ll\b")
 _PAST_CUES = re.compile(

@@ -144,6 +144,22 @@ def same_entity(a: Participant, b: Participant) -> bool:
     return " ".join(short) in " ".join(long) and len(short) >= 2
 
 
+_NICKNAMED = re.compile(
+    r"\b(?P<first>[A-Z][\w.'\-]*)\s+[\"\u201c](?P<nick>[^\"\u201c\u201d]{2,30})[\"\u201d]\s+(?P<last>[A-Z][\w'\-]+)")
+
+
+def nicknamed(article: str) -> dict[str, str]:
+    """The parts of each name the article writes with a nickname in quotes (Joaquin "El Chapo"
+    Guzman), each mapped to the name without it ("Joaquin Guzman"): the model lists the parts
+    as three people."""
+    parts: dict[str, str] = {}
+    for m in _NICKNAMED.finditer(article):
+        whole = f"{m.group('first')} {m.group('last')}"
+        for part in (m.group("first"), m.group("nick").strip(), m.group("last"), whole, m.group(0)):
+            parts.setdefault(part, whole)
+    return parts
+
+
 def merge(participants: list[Participant]) -> list[Participant]:
     """Merge duplicates, keeping the fullest name and the first role given."""
     merged: list[Participant] = []
@@ -312,7 +328,8 @@ def role_in_article(name: str, article: str) -> str | None:
 
 _GENERIC = re.compile(
     r"\b(?:index|indices|indexes|gauge|average|composite|shares|stocks|bonds|yields|prices|prison|airport"
-    r"|hospital|street|avenue|square|building|palace|hall|nasdaq)\b|^\d|%",
+    r"|hospital|street|avenue|square|building|palace|hall|nasdaq|highway|interstate|route|road|bridge"
+    r"|hurricane|typhoon|cyclone|tropical storm)\b|^\d|%",
     re.IGNORECASE,
 )
 # Quote codes of markets coverage: "CMCU3", "EUR=", "XAU=", ".DXY"
@@ -347,6 +364,7 @@ def is_proper_name(name: str) -> bool:
 # What an organization is, written after its name in lower case: "the United Auto Workers union"
 _KIND_OF_BODY = {"union", "party", "group", "movement", "militia", "company", "firm", "bank", "agency",
                  "government", "ministry", "council", "committee", "court", "parliament", "army", "network"}
+_SURNAME_LIKE = {"post", "times", "daily", "news"}  # "Sarah Post" is a person
 
 
 def organization_like(name: str) -> bool:
@@ -354,9 +372,6 @@ def organization_like(name: str) -> bool:
     "Merrill Lynch & Co"): the model may call it a person."""
     words = [w.lower().strip(".,&") for w in name.split()]
     return len(words) >= 2 and any(w in _ORGANIZATION_WORDS - _SURNAME_LIKE for w in words) or "&" in name
-
-
-_SURNAME_LIKE = {"post", "times", "daily", "news"}  # "Sarah Post" is a person
 
 
 def without_kind_word(name: str, article: str) -> str:
@@ -367,14 +382,6 @@ def without_kind_word(name: str, article: str) -> str:
     if last in _KIND_OF_BODY and head and is_proper_name(head) and name_found(head, article):
         return head
     return name
-
-
-# "BRUSSELS:", "OTTAWA - ", "WASHINGTON (AP) \u2014", "MOSCOW, June 8.": a place of one to three
-# words, then a colon, a dash, the agency in brackets or the date (a comma alone is a lead's)
-_DATELINE = re.compile(
-    r"\s*([A-Z][\w.'\-]*(?:\s[A-Z][\w.'\-]*){0,2})\s*"
-    r"(?::|[-\u2013\u2014]\s|\(|,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
-)
 
 
 _POSSESSED = re.compile(r"^(?P<owner>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*)(?:'s|\u2019s)\s+(?P<rest>[A-Z].*)$")
@@ -419,6 +426,31 @@ _PEOPLE_AT = re.compile(
     r"\b(?:workers|employees|staff|officials|analysts|economists|executives|researchers|scientists|sources"
     r"|members|students|doctors|engineers|strategists|traders|people|those|experts|lawyers)\s+at\s+(?:the\s+)?$",
     re.IGNORECASE)
+
+
+# "BRUSSELS:", "OTTAWA - ", "WASHINGTON (AP) \u2014", "MOSCOW, June 8.": a place of one to three
+# words, then a colon, a dash, the agency in brackets or the date (a comma alone is a lead's)
+_DATELINE = re.compile(
+    r"\s*([A-Z][\w.'\-]*(?:\s[A-Z][\w.'\-]*){0,2})\s*"
+    r"(?::|[-\u2013\u2014]\s|\(|,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
+)
+
+
+# What a name names when it only ever qualifies one of these: a craft, a disease, a deal, a plan
+_THING = (r"capsule|spacecraft|rocket|satellite|probe|mission|vehicle|ship|vessel|aircraft|jet|drone|missile"
+          r"|programme|program|software|app|device|phone|engine|index|fund|vaccine|drug|virus|disease|outbreak"
+          r"|law|act|bill|treaty|accord|accords|agreement|summit|process|format|initiative|plan|policy|crisis"
+          r"|war|scandal|hurricane|storm")
+_QUALIFIES = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_THING})s?\b")
+
+
+def only_as_modifier(name: str, article: str) -> bool:
+    """True for a name every mention of which qualifies a thing ("a Dragon capsule", "Cygnus
+    cargo spacecraft", "the Astana process", "the Zika virus"): a craft, a disease or a
+    process named after something, not an actor."""
+    name = name.strip()
+    mentions = [m.end() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", article)] if name else []
+    return bool(mentions) and all(_QUALIFIES.match(article, end) for end in mentions)
 
 
 def only_in_dateline(name: str, article: str) -> bool:

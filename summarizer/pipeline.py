@@ -219,7 +219,8 @@ def participants(ctx: Context) -> list[Participant]:
                 not grounding.is_proper_name(name)
                 or grounding.is_byline(name, ctx.article.text)
                 or grounding.only_in_dateline(name, ctx.article.text)
-                or (item.kind != "person" and grounding.only_as_venue(name, text))
+                or (item.kind != "person" and (grounding.only_as_venue(name, text)
+                                               or grounding.only_as_modifier(name, text)))
                 or grounding.quoted_as_instrument(name, text)
             ):
                 out.notes.append(("not_participant", {"item": item.model_dump(), "reason": "not a named actor of the story"}))
@@ -232,6 +233,9 @@ def participants(ctx: Context) -> list[Participant]:
 
     found = _checked(ctx, "participants", check, grounding.same_entity)
     titled = [_participant(text, name, "person", role) for name, role in grounding.titled_people(text)]
+    nicknamed = grounding.nicknamed(text)
+    found = [p.model_copy(update={"name": nicknamed[p.name]}) if p.kind == "person" and p.name in nicknamed else p
+             for p in found]
     return grounding.merge(found + titled)
 
 

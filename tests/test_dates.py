@@ -391,3 +391,9 @@ def test_targeting_a_date_is_a_plan_and_has_to_is_no_perfect():
     assert reads_as_planned("The agency is targeting the end of August for the next launch.")
     assert not told_as_done("during Wednesday", "Everything has to go well during Wednesday's launch.")
     assert told_as_done("today", "The minister has given his answer today.")
+
+
+def test_beginning_a_day_is_a_plan():
+    from summarizer.dates import reads_as_planned
+
+    assert reads_as_planned("The governor ordered the evacuation of the coast beginning Tuesday.")

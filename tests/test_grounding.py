@@ -257,6 +257,10 @@ def test_best_sentence():
     ("S&P 500 index", False),
     ("Belmarsh prison", False),
     ("2020", False),
+    # roads and storms
+    ("Interstate 26", False),
+    ("Highway 501", False),
+    ("Hurricane Florence", False),
 ])
 def test_is_proper_name(name, proper):
     assert is_proper_name(name) is proper
@@ -339,3 +343,25 @@ def test_is_byline_at_either_end(name, article, expected):
 ])
 def test_organization_like(name, expected):
     assert grounding.organization_like(name) is expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Dragon", True),  # "a Dragon capsule"
+    ("Cygnus", True),  # "Cygnus cargo spacecraft"
+    ("Astana", True),  # "the Astana process", every time
+    ("Crew-7", False),  # "the Crew-7 team" once: a team acts
+    ("Northrop Grumman", False),
+    ("Russia", False),  # "Russia backs ...": it acts once, so it is an actor
+])
+def test_only_as_modifier(name, expected):
+    article = ("A Dragon capsule will carry the crew. A Cygnus cargo spacecraft from Northrop Grumman is due. "
+               "The Crew-7 mission is set, and the Crew-7 team flies. Talks go on in the Astana process, "
+               "and Russia backs the Astana process.")
+    assert grounding.only_as_modifier(name, article) is expected
+
+
+def test_nicknamed_parts_are_one_person():
+    article = 'The trial of drug lord Joaquin "El Chapo" Guzman goes on. Guzman has pleaded not guilty.'
+    parts = grounding.nicknamed(article)
+    assert {parts[p] for p in ("Joaquin", "El Chapo", "Guzman", 'Joaquin "El Chapo" Guzman')} == {"Joaquin Guzman"}
+    assert "goes" not in parts and grounding.nicknamed("He said \"no\" today.") == {}

@@ -579,3 +579,14 @@ def test_an_organization_the_model_calls_a_person_is_merged_with_its_fuller_name
     )
     summary, _ = run(fake_model, text=article)
     assert [(p.name, p.kind) for p in summary.participants] == [("Bank of America Corp", "organization")]
+
+
+def test_the_parts_of_a_nicknamed_name_are_one_participant(fake_model):
+    article = 'A judge kept the trial of Joaquin "El Chapo" Guzman on schedule. Guzman pleaded not guilty.'
+    fake_model.enqueue(
+        {"participants": [{"name": n, "kind": "person", "role": None} for n in ("Joaquin", "El Chapo", "Guzman")]},
+        {"upcoming": []},
+        OVERVIEW,
+    )
+    summary, _ = run(fake_model, text=article)
+    assert [p.name for p in summary.participants] == ["Joaquin Guzman"]
