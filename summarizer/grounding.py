@@ -363,7 +363,7 @@ def is_proper_name(name: str) -> bool:
 
 # What an organization is, written after its name in lower case: "the United Auto Workers union"
 _KIND_OF_BODY = {"union", "party", "group", "movement", "militia", "company", "firm", "bank", "agency",
-                 "government", "ministry", "council", "committee", "court", "parliament", "army", "network"}
+                 "government", "ministry", "council", "committee", "court", "parliament", "army", "network", "team"}
 _SURNAME_LIKE = {"post", "times", "daily", "news"}  # "Sarah Post" is a person
 
 
@@ -378,10 +378,19 @@ def without_kind_word(name: str, article: str) -> str:
     """``name`` without a lower-case word for what kind of body it is ("United Auto Workers
     union" -> "United Auto Workers"), when what is left is a name the article uses; else
     ``name``."""
-    head, _, last = name.strip().rpartition(" ")
+    name = name.strip()
+    team = _TEAM.search(name)  # "U-19 Thailand national team": the country plays
+    if team:
+        head, last = re.sub(r"^(?:U-?\d+|Under-\d+)\s+", "", name[:team.start()]), "team"
+    else:
+        head, _, last = name.rpartition(" ")
+    head = head.strip()
     if last in _KIND_OF_BODY and head and is_proper_name(head) and name_found(head, article):
         return head
     return name
+
+
+_TEAM = re.compile(r"\s+(?:national\s+|women's\s+|men's\s+|under-\d+\s+)*(?:team|squad|side)$")
 
 
 _POSSESSED = re.compile(r"^(?P<owner>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*)(?:'s|\u2019s)\s+(?P<rest>[A-Z].*)$")

@@ -277,9 +277,12 @@ def test_quoted_as_instrument():
     ("the Labour party", "the Labour party"),  # what is left is not a name
     ("Mack Trucks", "Mack Trucks"),
     ("Banking union", "Banking union"),  # "Banking" is not a name the article uses
+    ("U-19 Thailand national team", "Thailand"),  # the country plays
+    ("national team", "national team"),
 ])
 def test_without_kind_word(name, expected):
-    article = "DETROIT - Union workers at Mack Trucks voted, the United Auto Workers union says. The Labour party agreed."
+    article = ("DETROIT - Union workers at Mack Trucks voted, the United Auto Workers union says. The Labour party agreed. "
+               "The U-19 Thailand national team won, and Thailand meets Malaysia.")
     assert grounding.without_kind_word(name, article) == expected
 
 
