@@ -512,9 +512,40 @@ def scheduled_ahead(expression: str, sentence: str, published: date) -> bool:
     about six months of publication. The window keeps out a day the same words set in the
     past ("had set the trial for Oct. 6" in a November article is not next October's)."""
     text = normalize(expression).lower()
-    if not _SET_FOR.match(text) or not _CALENDAR_DAY.search(text) or not _SCHEDULING.search(normalize(sentence).lower()):
+    if not _SET_FOR.match(text) or not _SCHEDULING.search(normalize(sentence).lower()):
         return False  # "moved from August 15": the day it had
-    value = resolve(expression, published)
+    return _calendar_day_ahead(text, published)
+
+
+def dated_occasion(expression: str, sentence: str, published: date) -> bool:
+    """True for a calendar day that names an occasion ahead ("Apple today announced a Sept. 12
+    event", "before the Nov. 3 election"): the day, with no preposition of its own, qualifies
+    an occasion's noun and comes within about six months (so "the Jan. 6 attack" in a
+    February article is not next January's)."""
+    text = normalize(expression)
+    at = normalize(sentence).find(text)
+    if at < 0 or re.match(r"(?:for|to|until|till|by|on|from|in|at)\s", text.lower()):
+        return False
+    return bool(_OCCASION_AFTER.match(normalize(sentence), at + len(text))) and _calendar_day_ahead(text.lower(), published)
+
+
+_OCCASION_AFTER = re.compile(
+    r"\s+(?:[a-z][\w-]*\s+)?(?:event|meeting|vote|election|hearing|sentencing|trial|summit|deadline|launch"
+    r"|conference|talks|referendum|ceremony|match|final|game|session|auction|debate|visit|rally|strike"
+    r"|opening|release|premiere|deal|signing|court date|showdown)s?\b")
+
+
+def calendar_day_words(expression: str) -> str:
+    """The calendar day in an expression, without what leads to it ("before the Nov. 3" ->
+    "Nov. 3"); the expression when it names none."""
+    found = _CALENDAR_DAY.search(expression.lower())
+    return expression[found.start():] if found else expression
+
+
+def _calendar_day_ahead(text: str, published: date) -> bool:
+    if not _CALENDAR_DAY.search(text):
+        return False
+    value = resolve(text, published)
     if value is None:
         return False
     span = isodates.span(value)

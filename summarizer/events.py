@@ -96,7 +96,8 @@ def clause(text: str, when: str | None = None) -> str:
     out = text
     if when:
         # the event's own, longer words for the same time go whole: "at 7 a.m. Monday" for "Monday"
-        when = max((e for e in dates.find_expressions(out) if when.lower() in e.lower()), key=len, default=when)
+        when = max((e for e in dates.find_expressions(out) if when.lower() in e.lower()
+                    and _CLOCK_WORDS.search(e.lower().replace(when.lower(), " "))), key=len, default=when)
         if re.search(rf"\b(?:is|are|was|were|be|been)\s+{re.escape(when)}", out, re.IGNORECASE):
             when = _LEAD_VERB.sub("", when)  # "is expected in July": the clause keeps its verb
         # "testifies at Wednesday morning's hearing": "at" is the hearing's, the time stays
@@ -106,6 +107,9 @@ def clause(text: str, when: str | None = None) -> str:
     out = _TAIL.sub("", out)
     out = _trim_quotes(" ".join(out.split()).strip(" ,.;:"))
     return out if len(out.split()) >= MIN_CLAUSE_WORDS else " ".join(text.split())
+
+
+_CLOCK_WORDS = re.compile(r"\d|\bnoon\b|\bmidnight\b|a\.m\.|p\.m\.")
 
 
 def _trim_quotes(text: str) -> str:
@@ -249,6 +253,11 @@ def _occasion(sentence: str, expression: str) -> str | None:
     return occasion if len(occasion.split()) >= 2 else None
 
 
+def _article_fixed(clause_text: str) -> str:
+    """"a event" where a date was taken out of "a Sept. 12 event": "an event"."""
+    return re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", clause_text)
+
+
 def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
     """Dated plans the article states: a time expression read in a future sense, in a
     sentence that reads as planned (or with "until"/"next" in the expression itself),
@@ -266,17 +275,23 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
         for expression in dates.find_expressions(sentence, published):
             future = dates.future_sense(expression, sentence) and (planned or dates.reads_as_planned(expression))
             occasion = not future and _occasion(sentence, expression)
-            if not future and not occasion and not dates.scheduled_ahead(expression, sentence, published):
+            dated = not (future or occasion) and dates.dated_occasion(expression, sentence, published)
+            set_ahead = dated or (not (future or occasion) and dates.scheduled_ahead(expression, sentence, published))
+            if not (future or occasion or set_ahead):
                 continue
             if reporting_day(expression, article) or re.search(rf"\bas of\s+{re.escape(expression)}", sentence):
                 continue  # "shareholders of record as of Oct 10": a reference day, not an event's
-            value = dates.resolve(expression, published, sentence)
+            # a day set ahead is read ahead, whatever the tense of the sentence that sets it
+            value = dates.resolve(expression, published, None if set_ahead else sentence)
             if value is None or isodates.span(value).end <= published:
                 continue
             if occasion and isodates.span(value).start <= published:
                 continue  # "Tuesday's vote" on or before the day of the article: held, or the model's to tell
             event = UpcomingEvent(
-                event=occasion or mention_clause(sentence, expression), when_text=expression, date=value,
+                # "before the Nov. 3 election": the occasion keeps its words, only the day goes
+                event=occasion or _article_fixed(mention_clause(
+                    sentence, dates.calendar_day_words(expression) if dated else expression)),
+                when_text=expression, date=value,
                 evidence=sentence,
             )
             if not any(same_event(event, k) for k in found):

@@ -186,3 +186,18 @@ def test_a_reporting_day_after_told_and_its_object():
 def test_clause_ends_before_but():
     assert events.clause("The commission announced the schedule for the election, but parties said they "
                          "may boycott it") == "The commission announced the schedule for the election"
+
+
+@pytest.mark.parametrize(("sentence", "published", "expected"), [
+    # a day that names an occasion ahead, though the sentence tells of its announcing
+    ("Apple today announced a Sept. 12 event in San Francisco to unveil its newest iPhone.", date(2012, 9, 4),
+     [("Apple today announced an event in San Francisco to unveil its newest iPhone", "Sept. 12", "2012-09-12")]),
+    ("Polls before the Nov. 3 election show a tight race.", date(2020, 9, 1),
+     [("Polls before the election show a tight race", "before the Nov. 3", "2020-11-03")]),
+    # the same words for a day gone by: not next year's
+    ("Lawmakers recalled the Jan. 6 attack on the Capitol.", date(2021, 2, 10), []),
+    ("He testified about a July 10 meeting when they would need to deliver.", date(2019, 11, 20), []),
+])
+def test_planned_mentions_of_an_occasion_named_by_its_date(sentence, published, expected):
+    found = events.planned_mentions(sentence, published)
+    assert [(e.event, e.when_text, e.date) for e in found] == expected
