@@ -16,9 +16,7 @@ numeric dates ("12/25/2019", month first). Choices where wording is ambiguous:
   summer" the one after, a bare "summer" the first not ended before publication.
 * Quarters and halves of a year are month intervals: "Q3" = ``YYYY-07/YYYY-09``.
 * "next Tuesday" is the first Tuesday after publication; "Tuesday" is the one
-  on or after it (on or before it in the past sense; the nearest when the sentence
-  has no tense either way, as a photo caption: "X presides over a meeting on
-  Tuesday"); weeks run Monday-Sunday.
+  on or after it (on or before it in the past sense); weeks run Monday-Sunday.
 * A clock time goes with its day ("at 7 a.m. Monday", "on Thursday at 1 p.m.");
   "1800 GMT" is a time, not a year; a season naming a thing ("summer vacation")
   is not a time; "the ninth increase in a year" looks back, not ahead; "the
@@ -99,7 +97,6 @@ class _Ctx:
     published: date
     future: bool
     context: str
-    cued: bool = True  # the tense comes from a cue (or there is no sentence), not only from no past cue
 
 
 def _month_no(token: str) -> int:
@@ -281,9 +278,11 @@ def _monday(day: date, weeks: int = 0) -> date:
     return day - timedelta(days=day.weekday()) + timedelta(weeks=weeks)
 
 
-def _weekday(m: re.Match, ctx: _Ctx) -> str:
+def _weekday(m: re.Match, ctx: _Ctx) -> str | None:
     """A weekday: in a named week, strictly after/before publication, or nearest."""
     target, rel, week = _WEEKDAYS.index(m.group("wd")), m.group("rel"), m.group("week")
+    if re.search(r"\bthat\s+$", m.string[: m.start()]):
+        return None  # "on that Monday": the day of another event
     if week:
         return (_monday(ctx.published, _SHIFT[week]) + timedelta(days=target)).isoformat()
     ahead = (target - ctx.published.weekday()) % 7
@@ -291,13 +290,8 @@ def _weekday(m: re.Match, ctx: _Ctx) -> str:
         offset = ahead or 7
     elif rel in ("last", "past"):
         offset = ahead - 7 if ahead else -7
-    elif rel == "this" or not ahead:
-        offset = ahead
-    elif not ctx.cued:
-        # no tense either way (a caption: "X presides over a meeting on Tuesday"): the nearest
-        offset = ahead if ahead <= 3 else ahead - 7
     else:
-        offset = ahead if ctx.future else ahead - 7
+        offset = ahead if ctx.future or rel == "this" or not ahead else ahead - 7
     return (ctx.published + timedelta(days=offset)).isoformat()
 
 
@@ -330,9 +324,10 @@ def _shift(day: date, n: int, unit: str) -> date:
 # "the first visit ... in ten years", "the ninth increase in a year": a count or a record over
 # the period just past, not a time ahead
 _RETROSPECT = re.compile(
-    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)"
-    r"|highest|lowest|biggest|largest|worst|best|strongest|weakest|longest|most|fewest)\b"
-    r"[^.;]{0,80}\bin\s+(?:more than\s+|nearly\s+|almost\s+|over\s+)?\w+\s+(?:year|month|week|decade)s?\b"
+    r"\b(?:first|highest|lowest|biggest|largest|worst|best|strongest|weakest|longest|most|fewest)\b"
+    r"[^.;]{0,80}\bin\s+(?:more than\s+|nearly\s+|almost\s+|over\s+)?\w+\s+(?:years|months|weeks|decades)\b"
+    r"|\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|highest|lowest|biggest"
+    r"|largest|worst|best)\s+(?:[\w-]+\s+){0,2}?in\s+(?:a|an|one)\s+(?:year|month|week|decade)\b"
 )
 
 
@@ -441,15 +436,6 @@ def _is_future(text: str, context: str) -> bool:
     return bool(_FUTURE_CUES.search(clause)) or not _PAST_CUES.search(clause)
 
 
-def _has_tense(text: str, context: str) -> bool:
-    """True unless there is a sentence and neither it (the clause around ``text``) nor ``text``
-    has a future or a past cue."""
-    if not context or _FUTURE_CUES.search(text):
-        return True
-    clause = _clause_around(text, context) or context
-    return bool(_FUTURE_CUES.search(clause) or _PAST_CUES.search(clause) or _PAST_FORMS.search(clause))
-
-
 def future_sense(expression: str, sentence: str) -> bool:
     """True when the clause of ``sentence`` around ``expression`` has a future cue
     ("will", "due", "next", ...), not merely no past one."""
@@ -511,9 +497,10 @@ def scheduled_ahead(expression: str, sentence: str, published: date) -> bool:
     scheduling verb, the expression names a month and a day, and that day comes within
     about six months of publication. The window keeps out a day the same words set in the
     past ("had set the trial for Oct. 6" in a November article is not next October's)."""
-    text = normalize(expression).lower()
-    if not _SET_FOR.match(text) or not _SCHEDULING.search(normalize(sentence).lower()):
-        return False  # "moved from August 15": the day it had
+    text, lowered = normalize(expression).lower(), normalize(sentence).lower()
+    verb, at = _SCHEDULING.search(lowered), lowered.find(text)
+    if not _SET_FOR.match(text) or verb is None or at < 0 or verb.start() > at:
+        return False  # "moved from August 15": the day it had; "On Feb. 14, a judge ordered": the day of the order
     return _calendar_day_ahead(text, published)
 
 
@@ -522,13 +509,19 @@ def dated_occasion(expression: str, sentence: str, published: date) -> bool:
     event", "before the Nov. 3 election"): the day, with no preposition of its own, qualifies
     an occasion's noun and comes within about six months (so "the Jan. 6 attack" in a
     February article is not next January's)."""
-    text = normalize(expression)
-    at = normalize(sentence).find(text)
+    text, plain = normalize(expression), normalize(sentence)
+    at = plain.find(text)
     if at < 0 or re.match(r"(?:for|to|until|till|by|on|from|in|at)\s", text.lower()):
         return False
-    return bool(_OCCASION_AFTER.match(normalize(sentence), at + len(text))) and _calendar_day_ahead(text.lower(), published)
+    told = re.sub(r"\b(?:announced|set|scheduled|slated|planned)\b", " ", plain, flags=re.IGNORECASE)
+    if not _OCCASION_CUE.search(plain.lower()) or told_as_done(expression, told):
+        return False  # "who helped lead the Jan. 6 committee hearings", "the March 5 primary drew record turnout"
+    return bool(_OCCASION_AFTER.match(plain, at + len(text))) and _calendar_day_ahead(text.lower(), published)
 
 
+_OCCASION_CUE = re.compile(
+    r"\b(?:announced|announces|set|sets|scheduled|slated|planned|before|ahead of|upcoming|next|until|will|would"
+    r"|expected|due)\b")
 _OCCASION_AFTER = re.compile(
     r"\s+(?:[a-z][\w-]*\s+)?(?:event|meeting|vote|election|hearing|sentencing|trial|summit|deadline|launch"
     r"|conference|talks|referendum|ceremony|match|final|game|session|auction|debate|visit|rally|strike"
@@ -572,7 +565,7 @@ def resolve(when_text: str | None, published: date, context: str | None = None) 
         published = published.date()
     text = normalize(when_text).lower().strip(" .,;:\"'")
     context = normalize(context).lower() if context else ""
-    ctx = _Ctx(published, _is_future(text, context), context, _has_tense(text, context))
+    ctx = _Ctx(published, _is_future(text, context), context)
     for pattern, handler in _RULES:
         match = pattern.search(text)
         value = handler(match, ctx) if match else None

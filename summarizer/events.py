@@ -50,9 +50,13 @@ _REPORTED_ON = re.compile(
 # or was moved: "the judge had originally scheduled the sentencing for Oct. 6, but ..."
 _PAST_PLAN = re.compile(
     r"\b(?:was|were|had been)\s+(?:due|expected|expecting|scheduled|set|supposed|slated|planned|meant)\b"
-    r"|\bhad\s+(?:(?:originally|initially|first|previously|earlier)\s+)?(?:scheduled|set|planned|slated)\b"
-    r"|\b(?:originally|initially|previously)\s+(?:due|scheduled|set|planned|slated|expected)\b"
     r"|\bit was reported that\b",
+    re.IGNORECASE,
+)
+# ... said of one day only: "The trial, originally scheduled for March 25, will now begin on April 15"
+_PAST_DAY = re.compile(
+    r"\bhad\s+(?:(?:originally|initially|first|previously|earlier)\s+)?(?:scheduled|set|planned|slated)\b"
+    r"|\b(?:originally|initially|previously)\s+(?:due|scheduled|set|planned|slated|expected)\b",
     re.IGNORECASE,
 )
 
@@ -123,11 +127,16 @@ def _trim_quotes(text: str) -> str:
 
 
 def _closes(mark: str, rest: str) -> bool:
-    return {"\u201c": "\u201d", "\u2018": "\u2019"}.get(mark, mark) in rest
+    return _quote_mark({"\u201c": "\u201d", "\u2018": "\u2019"}.get(mark, mark), rest)
 
 
 def _opens(mark: str, rest: str) -> bool:
-    return {"\u201d": "\u201c", "\u2019": "\u2018"}.get(mark, mark) in rest
+    return _quote_mark({"\u201d": "\u201c", "\u2019": "\u2018"}.get(mark, mark), rest)
+
+
+def _quote_mark(mark: str, text: str) -> bool:
+    """True when ``mark`` occurs in ``text`` as a quotation mark, not an apostrophe ("We'll")."""
+    return re.search(rf"(?<![A-Za-z]){re.escape(mark)}|{re.escape(mark)}(?![A-Za-z])", text) is not None
 
 
 def _overlap(a: str | None, b: str | None) -> bool:
@@ -193,17 +202,20 @@ def _antecedent(head: str, relative: str) -> str | None:
 # Where a reported plan starts: after "that" or a reporting verb (and its day), when a
 # subject and a future verb follow: "asked about reports that Kono will visit Seoul next week"
 _REPORTED = re.compile(
-    rf"\b(?:that|said|says|announced|added|reported|stated|told\s+\w+)(?:\s+(?:on\s+)?{_WEEKDAY})?\s+",
+    rf"\b(?:(?:said|says|saying|reports?|reported|announced|stated|added|warned|confirmed|believes?|expects?"
+    rf"|claimed|insisted|noted|indicated|told\s+\w+)\s+that|said|says|announced|added|reported|stated"
+    rf"|told\s+\w+)(?:\s+(?:on\s+)?{_WEEKDAY})?\s+",
     re.IGNORECASE,
 )
-_SUBJECT_THEN_FUTURE = re.compile(r"^[^,;:]*?\w[^,;:]*?\s(?:will|would|is to|are to|was to|were to|plans? to|is set to|are set to)\b",
+_SUBJECT_THEN_FUTURE = re.compile(r"^(?=\W*\w)[^,;:]*?\s(?:will|would|is to|are to|was to|were to|plans? to|is set to|are set to)\b",
                                   re.IGNORECASE)
 
 
 # ... or is asked for: "asked for the case to be adjourned until July 17"
 _DIRECTED = re.compile(r"\b(?:asked(?:\s+for)?|ordered|told|urged|called\s+for|requested|directed|instructed)\s+",
                        re.IGNORECASE)
-_SUBJECT_THEN_TO = re.compile(r"^[^,;:]*?\w[^,;:]*?\sto\s+\w", re.IGNORECASE)
+_SUBJECT_THEN_TO = re.compile(r"^(?=\W*\w)[^,;:]*?\sto\s+\w", re.IGNORECASE)
+MAX_REPORTED_CHARS = 200  # a reported plan starts near its time
 _PRONOUN = re.compile(r"(?:he|she|it|they|we|i|you)\b", re.IGNORECASE)
 
 
@@ -212,8 +224,9 @@ def _reported_plan(sentence: str, at: int) -> str:
     visit Seoul next week" -> "Kono will visit Seoul next week") or asked for ("asked for the
     case to be adjourned until July 17" -> "the case to be adjourned until July 17"); the
     whole sentence when the plan is neither, or its subject is a pronoun."""
-    starts = [(m.end(), _SUBJECT_THEN_FUTURE) for m in _REPORTED.finditer(sentence, 0, at)]
-    starts += [(m.end(), _SUBJECT_THEN_TO) for m in _DIRECTED.finditer(sentence, 0, at)]
+    low = max(0, at - MAX_REPORTED_CHARS)
+    starts = [(m.end(), _SUBJECT_THEN_FUTURE) for m in _REPORTED.finditer(sentence, low, at)]
+    starts += [(m.end(), _SUBJECT_THEN_TO) for m in _DIRECTED.finditer(sentence, low, at)]
     for start, then in sorted(starts, reverse=True):
         if _PRONOUN.match(sentence, start):
             break  # "said he will meet ...": the sentence names who "he" is, the clause would not
@@ -253,9 +266,21 @@ def _occasion(sentence: str, expression: str) -> str | None:
     return occasion if len(occasion.split()) >= 2 else None
 
 
-def _article_fixed(clause_text: str) -> str:
-    """"a event" where a date was taken out of "a Sept. 12 event": "an event"."""
-    return re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", clause_text)
+def _clause_with(sentence: str, expression: str) -> str:
+    """The part of ``sentence`` between the commas (or ;:()) around ``expression``, with it."""
+    at = sentence.find(expression)
+    if at < 0:
+        return sentence
+    start = max(sentence.rfind(mark, 0, at) for mark in ",;:(") + 1
+    ends = [i for i in (sentence.find(mark, at + len(expression)) for mark in ",;:)") if i >= 0]
+    return sentence[start:min(ends) if ends else len(sentence)]
+
+
+def _dated_clause(sentence: str, day: str) -> str:
+    """The clause of a dated occasion without its day ("announced a Sept. 12 event" ->
+    "announced an event")."""
+    sentence = re.sub(rf"\b([Aa])\s+{re.escape(day)}\s+(?=[aeiouAEIOU])", r"\1n ", sentence, count=1)
+    return mention_clause(sentence, day)
 
 
 def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
@@ -279,7 +304,8 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
             set_ahead = dated or (not (future or occasion) and dates.scheduled_ahead(expression, sentence, published))
             if not (future or occasion or set_ahead):
                 continue
-            if reporting_day(expression, article) or re.search(rf"\bas of\s+{re.escape(expression)}", sentence):
+            if reporting_day(expression, article) or re.search(rf"\bas of\s+{re.escape(expression)}", sentence) \
+                    or _PAST_DAY.search(_clause_with(sentence, expression)):
                 continue  # "shareholders of record as of Oct 10": a reference day, not an event's
             # a day set ahead is read ahead, whatever the tense of the sentence that sets it
             value = dates.resolve(expression, published, None if set_ahead else sentence)
@@ -289,8 +315,8 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
                 continue  # "Tuesday's vote" on or before the day of the article: held, or the model's to tell
             event = UpcomingEvent(
                 # "before the Nov. 3 election": the occasion keeps its words, only the day goes
-                event=occasion or _article_fixed(mention_clause(
-                    sentence, dates.calendar_day_words(expression) if dated else expression)),
+                event=occasion or (_dated_clause(sentence, dates.calendar_day_words(expression)) if dated
+                                   else mention_clause(sentence, expression)),
                 when_text=expression, date=value,
                 evidence=sentence,
             )

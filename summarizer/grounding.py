@@ -145,7 +145,9 @@ def same_entity(a: Participant, b: Participant) -> bool:
 
 
 _NICKNAMED = re.compile(
-    r"\b(?P<first>[A-Z][\w.'\-]*)\s+[\"\u201c](?P<nick>[^\"\u201c\u201d]{2,30})[\"\u201d]\s+(?P<last>[A-Z][\w'\-]+)")
+    r"\b(?P<first>[A-Z][\w.'\-]*)\s+[\"\u201c](?P<nick>[A-Z][^\"\u201c\u201d]{1,29})[\"\u201d]\s+"
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\b)(?P<last>[A-Z][\w'\-]+)")
 
 
 def nicknamed(article: str) -> dict[str, str]:
@@ -371,7 +373,13 @@ def organization_like(name: str) -> bool:
     """True for a name with a word only an organization's name has ("Bank of America",
     "Merrill Lynch & Co"): the model may call it a person."""
     words = [w.lower().strip(".,&") for w in name.split()]
-    return len(words) >= 2 and any(w in _ORGANIZATION_WORDS - _SURNAME_LIKE for w in words) or "&" in name
+    if "&" in name:
+        return True
+    if len(words) < 2:
+        return False
+    if len(words) == 2 and words[1] in _SURNAME_LIKE | {"bank"}:
+        words = words[:1]  # "John Bank", "Sarah Post": a surname
+    return any(w in _ORGANIZATION_WORDS - _SURNAME_LIKE for w in words)
 
 
 def without_kind_word(name: str, article: str) -> str:
@@ -396,6 +404,9 @@ _TEAM = re.compile(r"\s+(?:national\s+|women's\s+|men's\s+|under-\d+\s+)*(?:team
 _POSSESSED = re.compile(r"^(?P<owner>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*)(?:'s|\u2019s)\s+(?P<rest>[A-Z].*)$")
 
 
+_COLLECTIVE = {"People", "Workers", "Women", "Children", "Nations", "Veterans", "Farmers", "Citizens", "Peoples"}
+
+
 def without_possessor(name: str, article: str) -> str:
     """An organization's name without its possessor ("Benazir Bhutto's Pakistan People's Party"
     -> "Pakistan People's Party", "Seoul's Foreign Ministry" -> "Foreign Ministry") when the
@@ -405,6 +416,8 @@ def without_possessor(name: str, article: str) -> str:
     if not found:
         return name
     owner, rest = found.group("owner"), found.group("rest")
+    if owner.split()[-1] in _COLLECTIVE or len(rest.split()) < 2:
+        return name  # "National People's Congress", "Dr. Reddy's Laboratories": the name's own
     if (len(owner.split()) >= 2 or owner in _places()) and is_proper_name(rest) and name_found(rest, article):
         return rest
     return name
@@ -414,15 +427,21 @@ def without_possessor(name: str, article: str) -> str:
 _LOCATIVE = r"(?:at|in|aboard|near|outside|inside|into|from|on board|onboard)\s+(?:the\s+)?"
 
 
-def only_as_venue(name: str, article: str) -> bool:
+def only_as_venue(name: str, article: str, place: bool = False) -> bool:
     """True for a name every mention of which in ``article`` follows a locative preposition
     ("from Launch Complex 39A at Kennedy Space Center", "is now in London"): a place where
-    things happen, not an actor. A country is left alone: it acts as its government does."""
+    things happen, not an actor. Only a facility's name ("... Center", "Launch Complex 39A")
+    or, with ``place``, a place the model called a country ("Dubai") is taken for a venue; a
+    country is left alone: it acts as its government does."""
     name = name.strip()
-    if not name or name in _places():
-        return False
+    if not name or name in _places() or not (_FACILITY.search(name) or place):
+        return False  # "an investigation into Boeing", "shares in Disney": organizations
     mentions = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", article)]
     return bool(mentions) and all(_at_venue(article[max(0, at - 40):at]) for at in mentions)
+
+
+_FACILITY = re.compile(r"\b(?:Center|Centre|Complex|Station|Base|Stadium|Arena|Park|Airport|Port|Square|Campus"
+                       r"|Headquarters|Hotel|Theatre|Theater|Pad|Range|Field)\b")
 
 
 def _at_venue(before: str) -> bool:
@@ -441,7 +460,8 @@ _PEOPLE_AT = re.compile(
 # words, then a colon, a dash, the agency in brackets or the date (a comma alone is a lead's)
 _DATELINE = re.compile(
     r"\s*([A-Z][\w.'\-]*(?:\s[A-Z][\w.'\-]*){0,2})\s*"
-    r"(?::|[-\u2013\u2014]\s|\(|,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
+    r"(?::|[-\u2013\u2014]\s|\([A-Za-z][\w. ]{0,20}\)\s*[-\u2013\u2014]"
+    r"|,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
 )
 
 
@@ -482,7 +502,7 @@ def is_byline(name: str, article: str) -> bool:
     credited at the end ("This report by The Canadian Press was first published ...", "(IANS)")."""
     head, tail, agency = article[:200], article.rstrip()[-200:], re.escape(name.strip())
     # "(Reuters) -", "/TASS/.": the bracket ends the dateline; "Organization(WHO) will" is an acronym
-    pattern = (rf"[(/]\s*{agency}\s*[)/]\s*(?:[-\u2013\u2014.:]|$)"
+    pattern = (rf"[(/]\s*{agency}\s*[)/]\s*(?:[-\u2013\u2014.:]|$)|\(\s*{agency}\s*\)(?=[A-Z])"
                rf"|\b(?:photo|photos|image|source|credit)\s*:\s*{agency}\b")
     credit = rf"\breport by (?:the\s+)?{agency}\b|[(/]\s*{agency}\s*[)/]\s*$"
     return (re.search(pattern, head, re.IGNORECASE) is not None

@@ -208,7 +208,10 @@ def participants(ctx: Context) -> list[Participant]:
         out = Checked()
         for item in draft.participants:
             raw = item.name.strip()
-            if item.kind == "person" and grounding.organization_like(raw):
+            person, title = grounding.split_title(raw)
+            # "Bank of America" is no person; "Police Chief Michel Moore" is one, with a title
+            if item.kind == "person" and grounding.organization_like(raw) and (
+                    title is None or len(person.split()) < 2 or grounding.organization_like(person)):
                 item = item.model_copy(update={"kind": "organization"})  # "Bank of America" is no person
             name, title = grounding.split_title(raw) if item.kind == "person" else (
                 grounding.without_possessor(grounding.without_kind_word(raw, text), text), None)
@@ -219,7 +222,7 @@ def participants(ctx: Context) -> list[Participant]:
                 not grounding.is_proper_name(name)
                 or grounding.is_byline(name, ctx.article.text)
                 or grounding.only_in_dateline(name, ctx.article.text)
-                or (item.kind != "person" and (grounding.only_as_venue(name, text)
+                or (item.kind != "person" and (grounding.only_as_venue(name, text, place=item.kind == "country")
                                                or grounding.only_as_modifier(name, text)))
                 or grounding.quoted_as_instrument(name, text)
             ):

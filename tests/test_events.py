@@ -85,6 +85,7 @@ def test_clause(text, when, expected):
     ("Hill said Saturday he will meet Kim on Sunday.", "on Sunday", "Hill said Saturday he will meet Kim"),
     # "that" opening a relative clause is not a report
     ("The measure that will take effect in July is popular.", "in July", "The measure that will take effect is popular"),
+    ("Congress passed a bill that Biden will sign on Friday.", "on Friday", "Congress passed a bill that Biden will sign"),
 ])
 def test_mention_clause(sentence, expression, expected):
     assert events.mention_clause(sentence, expression) == expected
@@ -159,6 +160,12 @@ def test_clause_keeps_a_quotation_whole(text, expected):
     assert events.clause(text, "on Monday") == expected
 
 
+def test_an_apostrophe_is_no_quotation_mark():
+    assert events.clause("'We'll go ahead with the strike on Monday,' union leader Mick Lynch said.", "on Monday") == (
+        "We'll go ahead with the strike")
+
+
+
 def test_planned_mentions_set_by_a_past_decision():
     article = (
         "A federal judge on Monday set sentencing for former Gov. Rod Blagojevich for Dec. 6. "
@@ -197,6 +204,12 @@ def test_clause_ends_before_but():
     # the same words for a day gone by: not next year's
     ("Lawmakers recalled the Jan. 6 attack on the Capitol.", date(2021, 2, 10), []),
     ("He testified about a July 10 meeting when they would need to deliver.", date(2019, 11, 20), []),
+    # told as done, or no word of a plan
+    ("The March 5 primary election drew record turnout, officials said.", date(2024, 12, 20), []),
+    ("Cheney, who helped lead the Jan. 6 committee hearings, lost her primary.", date(2022, 8, 17), []),
+    # a day once planned, then another: the new one
+    ("The trial, originally scheduled for March 25, will now begin on April 15.", date(2024, 3, 7),
+     [("The trial, originally scheduled for March 25, will now begin", "on April 15", "2024-04-15")]),
 ])
 def test_planned_mentions_of_an_occasion_named_by_its_date(sentence, published, expected):
     found = events.planned_mentions(sentence, published)

@@ -294,6 +294,7 @@ def test_without_kind_word(name, expected):
     ("Moscow", "MOSCOW, June 8. /TASS/. Lavrov will hold talks.", True),
     # a lead that opens with a name and a comma has no dateline
     ("Staffan de Mistura", "Staffan de Mistura, the UN envoy, flies to Moscow on Thursday.", False),
+    ("Tesla Inc", "Tesla Inc (TSLA.O) is recalling 2 million vehicles.", False),  # a ticker, not an agency
 ])
 def test_only_in_dateline(name, article, expected):
     assert grounding.only_in_dateline(name, article) is expected
@@ -304,25 +305,28 @@ def test_only_in_dateline(name, article, expected):
     ("Pakistan's Election Commission", "Election Commission"),  # a country owns it
     ("People's Liberation Army", "People's Liberation Army"),  # a one-word possessor may be the name's own
     ("Nawaz Sharif's allies", "Nawaz Sharif's allies"),  # what is left is no name
+    ("National People's Congress", "National People's Congress"),  # "People's" is the name's own
 ])
 def test_without_possessor(name, expected):
     article = ("Benazir Bhutto's Pakistan People's Party waits. Pakistan's Election Commission set the date. "
-               "The People's Liberation Army drilled. Nawaz Sharif's allies met.")
+               "The People's Liberation Army drilled. Nawaz Sharif's allies met. The National People's Congress met.")
     assert grounding.without_possessor(name, article) == expected
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Launch Complex 39A", True),
-    ("Kennedy Space Center", True),
-    ("Dubai", True),
-    ("Mack Trucks", False),  # "workers at Mack Trucks": an employer
-    ("NASA", False),  # it acts
-    ("Pakistan", False),  # a country acts as its government does
+@pytest.mark.parametrize(("name", "place", "expected"), [
+    ("Launch Complex 39A", False, True),
+    ("Kennedy Space Center", False, True),
+    ("Dubai", True, True),  # a city the model called a country
+    ("Mack Trucks", False, False),  # "workers at Mack Trucks": an employer
+    ("NASA", False, False),  # it acts
+    ("Pakistan", True, False),  # a country acts as its government does
+    ("Boeing", False, False),  # "an investigation into Boeing", "shares in Boeing": no facility
 ])
-def test_only_as_venue(name, expected):
+def test_only_as_venue(name, place, expected):
     article = ("The crew launches from Launch Complex 39A at Kennedy Space Center, NASA said. "
-               "Bhutto lives in Dubai. Workers at Mack Trucks voted. Elections were held in Pakistan.")
-    assert grounding.only_as_venue(name, article) is expected
+               "Bhutto lives in Dubai. Workers at Mack Trucks voted. Elections were held in Pakistan. "
+               "Regulators opened an investigation into Boeing, and shares in Boeing fell.")
+    assert grounding.only_as_venue(name, article, place=place) is expected
 
 
 @pytest.mark.parametrize(("name", "article", "expected"), [
@@ -333,6 +337,7 @@ def test_only_as_venue(name, expected):
     ("Canadian Press", "The Canadian Press reported that the RCMP will testify in a long story about the case.", False),
     ("YONHAP News", "Photo : YONHAP News\n\nThe World Health Organization(WHO) will meet.", True),  # a photo credit
     ("WHO", "Photo : YONHAP News\n\nThe World Health Organization(WHO) will meet.", False),  # an acronym
+    ("CNN", "(CNN)Former President Trump spoke.", True),
 ])
 def test_is_byline_at_either_end(name, article, expected):
     assert grounding.is_byline(name, article) is expected
@@ -342,6 +347,8 @@ def test_is_byline_at_either_end(name, article, expected):
     ("Bank of America", True),
     ("Merrill Lynch & Co", True),
     ("Sarah Post", False),  # a surname that is also a newspaper's word
+    ("John Bank", False),  # a surname that is also an organization's word
+    ("European Union", True),
     ("Jiang Yu", False),
 ])
 def test_organization_like(name, expected):
@@ -368,3 +375,5 @@ def test_nicknamed_parts_are_one_person():
     parts = grounding.nicknamed(article)
     assert {parts[p] for p in ("Joaquin", "El Chapo", "Guzman", 'Joaquin "El Chapo" Guzman')} == {"Joaquin Guzman"}
     assert "goes" not in parts and grounding.nicknamed("He said \"no\" today.") == {}
+    assert grounding.nicknamed('Harris called Trump "Dangerous Don" Monday.') == {}  # a weekday is no surname
+    assert grounding.nicknamed('Harris called Trump "dangerous" again.') == {}

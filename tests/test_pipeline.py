@@ -590,3 +590,14 @@ def test_the_parts_of_a_nicknamed_name_are_one_participant(fake_model):
     )
     summary, _ = run(fake_model, text=article)
     assert [p.name for p in summary.participants] == ["Joaquin Guzman"]
+
+
+def test_a_titled_person_with_an_organization_word_in_the_title_stays_a_person(fake_model):
+    article = "Police Chief Michel Moore said officers will patrol the parade on Friday."
+    fake_model.enqueue(
+        {"participants": [{"name": "Police Chief Michel Moore", "kind": "person", "role": None}]},
+        {"upcoming": []},
+        OVERVIEW,
+    )
+    summary, _ = run(fake_model, text=article)
+    assert [(p.name, p.kind) for p in summary.participants] == [("Michel Moore", "person")]
