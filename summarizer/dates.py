@@ -511,17 +511,16 @@ def dated_occasion(expression: str, sentence: str, published: date) -> bool:
     February article is not next January's)."""
     text, plain = normalize(expression), normalize(sentence)
     at = plain.find(text)
-    if at < 0 or re.match(r"(?:for|to|until|till|by|on|from|in|at)\s", text.lower()):
-        return False
-    told = re.sub(r"\b(?:announced|set|scheduled|slated|planned)\b", " ", plain, flags=re.IGNORECASE)
+    if at < 0 or _SET_FOR.match(text.lower()) or re.match(LEADING_PREPOSITION, text, re.IGNORECASE):
+        return False  # "for Dec. 6", "at Nov. 3": the day is the time of the clause, not an occasion's name
+    told = re.sub(rf"\b(?:{_ANNOUNCING})\b", " ", plain, flags=re.IGNORECASE)  # the announcing is past, not the day
     if not _OCCASION_CUE.search(plain.lower()) or told_as_done(expression, told):
         return False  # "who helped lead the Jan. 6 committee hearings", "the March 5 primary drew record turnout"
     return bool(_OCCASION_AFTER.match(plain, at + len(text))) and _calendar_day_ahead(text.lower(), published)
 
 
-_OCCASION_CUE = re.compile(
-    r"\b(?:announced|announces|set|sets|scheduled|slated|planned|before|ahead of|upcoming|next|until|will|would"
-    r"|expected|due)\b")
+_ANNOUNCING = r"announced|announces|set|sets|scheduled|slated|planned"
+_OCCASION_CUE = re.compile(rf"\b(?:{_ANNOUNCING}|before|ahead of|upcoming|next|until|will|would|expected|due)\b")
 _OCCASION_AFTER = re.compile(
     r"\s+(?:[a-z][\w-]*\s+)?(?:event|meeting|vote|election|hearing|sentencing|trial|summit|deadline|launch"
     r"|conference|talks|referendum|ceremony|match|final|game|session|auction|debate|visit|rally|strike"

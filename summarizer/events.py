@@ -300,9 +300,10 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
         for expression in dates.find_expressions(sentence, published):
             future = dates.future_sense(expression, sentence) and (planned or dates.reads_as_planned(expression))
             occasion = not future and _occasion(sentence, expression)
-            dated = not (future or occasion) and dates.dated_occasion(expression, sentence, published)
-            set_ahead = dated or (not (future or occasion) and dates.scheduled_ahead(expression, sentence, published))
-            if not (future or occasion or set_ahead):
+            told = future or bool(occasion)  # the sentence tells the day as to come
+            dated = not told and dates.dated_occasion(expression, sentence, published)
+            set_ahead = not told and (dated or dates.scheduled_ahead(expression, sentence, published))
+            if not (told or set_ahead):
                 continue
             if reporting_day(expression, article) or re.search(rf"\bas of\s+{re.escape(expression)}", sentence) \
                     or _PAST_DAY.search(_clause_with(sentence, expression)):

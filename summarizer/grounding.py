@@ -436,8 +436,13 @@ def only_as_venue(name: str, article: str, place: bool = False) -> bool:
     name = name.strip()
     if not name or name in _places() or not (_FACILITY.search(name) or place):
         return False  # "an investigation into Boeing", "shares in Disney": organizations
-    mentions = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", article)]
-    return bool(mentions) and all(_at_venue(article[max(0, at - 40):at]) for at in mentions)
+    mentions = _mentions(name, article)
+    return bool(mentions) and all(_at_venue(article[max(0, m.start() - 40):m.start()]) for m in mentions)
+
+
+def _mentions(name: str, article: str) -> list[re.Match]:
+    """Each place ``article`` writes ``name`` as a whole name (not inside "Crew-70" for "Crew-7")."""
+    return list(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", article)) if name else []
 
 
 _FACILITY = re.compile(r"\b(?:Center|Centre|Complex|Station|Base|Stadium|Arena|Park|Airport|Port|Square|Campus"
@@ -477,9 +482,8 @@ def only_as_modifier(name: str, article: str) -> bool:
     """True for a name every mention of which qualifies a thing ("a Dragon capsule", "Cygnus
     cargo spacecraft", "the Astana process", "the Zika virus"): a craft, a disease or a
     process named after something, not an actor."""
-    name = name.strip()
-    mentions = [m.end() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", article)] if name else []
-    return bool(mentions) and all(_QUALIFIES.match(article, end) for end in mentions)
+    mentions = _mentions(name.strip(), article)
+    return bool(mentions) and all(_QUALIFIES.match(article, m.end()) for m in mentions)
 
 
 def only_in_dateline(name: str, article: str) -> bool:

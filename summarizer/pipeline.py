@@ -208,13 +208,13 @@ def participants(ctx: Context) -> list[Participant]:
         out = Checked()
         for item in draft.participants:
             raw = item.name.strip()
-            person, title = grounding.split_title(raw)
+            name, title = grounding.split_title(raw)
             # "Bank of America" is no person; "Police Chief Michel Moore" is one, with a title
             if item.kind == "person" and grounding.organization_like(raw) and (
-                    title is None or len(person.split()) < 2 or grounding.organization_like(person)):
-                item = item.model_copy(update={"kind": "organization"})  # "Bank of America" is no person
-            name, title = grounding.split_title(raw) if item.kind == "person" else (
-                grounding.without_possessor(grounding.without_kind_word(raw, text), text), None)
+                    title is None or len(name.split()) < 2 or grounding.organization_like(name)):
+                item = item.model_copy(update={"kind": "organization"})
+            if item.kind != "person":
+                name, title = grounding.without_possessor(grounding.without_kind_word(raw, text), text), None
             if not grounding.name_found(name, text):
                 out.failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
