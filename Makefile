@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/bench_floor.py
 	$(BIN)/python bench/bench_decoding.py
 	$(BIN)/python bench/bench_grammar.py
+	$(BIN)/python bench/bench_drafts.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -486,6 +486,16 @@ def only_as_modifier(name: str, article: str) -> bool:
     return bool(mentions) and all(_QUALIFIES.match(article, m.end()) for m in mentions)
 
 
+def without_dateline(lead: str) -> str:
+    """An article's first sentence without its dateline ("WASHINGTON (AP) \u2014 Ambassador ..."
+    is "Ambassador ..."): unchanged if it has none, or if nothing but the dateline is left."""
+    match = _DATELINE.match(lead)
+    if not match:
+        return lead
+    rest = re.sub(r"^\.?\s*(?:/[^/\s]{1,20}/\.?|\([^)]{1,20}\))?\s*(?:[-\u2013\u2014:]\s+)?", "", lead[match.end():])
+    return rest if rest[:1].isupper() or (rest and rest[0] in "\"\u201c") else lead
+
+
 def only_in_dateline(name: str, article: str) -> bool:
     """True for a place the article names only in its dateline ("Brussels: The European Central
     Bank ...", "OTTAWA - ..."): where the story was filed, not an actor of it."""

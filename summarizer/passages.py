@@ -112,7 +112,13 @@ def key_passages(article: str, points: list[str], at_least: int = 0, at_most: in
         first_point = {span: min(r for i, r in rank.items() if span[0] <= i < span[1]) for span in spans}
         spans = sorted(sorted(spans, key=first_point.__getitem__)[:at_most])
     filler = _filler_spans(sentences, spans, at_least - len(spans))
-    return [Passage(" ".join(sentences[start:end]), (start, end) in filler) for start, end in sorted(spans + filler)]
+    return [Passage(_text(sentences, start, end), (start, end) in filler) for start, end in sorted(spans + filler)]
+
+
+def _text(sentences: tuple[str, ...] | list[str], start: int, end: int) -> str:
+    """The passage's sentences; the article's first without its dateline (a point, not a place)."""
+    text = " ".join(sentences[start:end])
+    return grounding.without_dateline(text) if start == 0 else text
 
 
 def _filler_spans(sentences: tuple[str, ...] | list[str], taken: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:

@@ -377,3 +377,22 @@ def test_nicknamed_parts_are_one_person():
     assert "goes" not in parts and grounding.nicknamed("He said \"no\" today.") == {}
     assert grounding.nicknamed('Harris called Trump "Dangerous Don" Monday.') == {}  # a weekday is no surname
     assert grounding.nicknamed('Harris called Trump "dangerous" again.') == {}
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    ("WASHINGTON (AP) \u2014 Ambassador Gordon Sondland testifies.", "Ambassador Gordon Sondland testifies."),
+    ("NEW YORK (Reuters) - Oil prices fell sharply.", "Oil prices fell sharply."),
+    ("OTTAWA - A Manitoba man is facing 22 charges.", "A Manitoba man is facing 22 charges."),
+    ("MOSCOW, June 8. /TASS/. Lavrov will hold talks.", "Lavrov will hold talks."),
+    ("Brussels: The European Central Bank raised rates.", "The European Central Bank raised rates."),
+    ("HARARE - \u201cWe are ready,\u201d the coach said.", "\u201cWe are ready,\u201d the coach said."),
+    # no dateline: unchanged
+    ("Staffan de Mistura, the UN envoy, flies to Moscow on Thursday.",
+     "Staffan de Mistura, the UN envoy, flies to Moscow on Thursday."),
+    ("Tesla Inc (TSLA.O) is recalling 2 million vehicles.", "Tesla Inc (TSLA.O) is recalling 2 million vehicles."),
+    # nothing but the dateline, or a lower-case rest (not a sentence of its own): unchanged
+    ("HARARE - ", "HARARE - "),
+    ("GENEVA - and then", "GENEVA - and then"),
+])
+def test_without_dateline(lead, expected):
+    assert grounding.without_dateline(lead) == expected

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from summarizer.backends import greedy_grammar, local
+from summarizer.backends import greedy_grammar, json_drafts, local
 from summarizer.backends.local import LocalBackend
 from summarizer.backends.response_format import llama_response_format
 from summarizer.errors import SummarizerWarning, UsageError
@@ -560,6 +560,50 @@ def test_grammar_forces_the_schema(gguf):
     assert set(data) == {"zq_code"}
     assert data["zq_code"] in {"XK-7", "PL-2"}
     assert response["usage"]["completion_tokens"] <= 40
+
+
+PEOPLE = {
+    "type": "object",
+    "properties": {"people": {"type": "array", "items": {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "role": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+        "required": ["name", "role"],
+    }}},
+    "required": ["people"],
+}
+
+
+@pytest.mark.slow
+def test_drafted_json_is_checked_by_the_model_and_counted_once(gguf):
+    """The keys and quotes the schema forces are drafted and kept (json_drafts.py); the answer
+    is valid, and its usage counts the prompt and the answer, not the drafts past its end."""
+    backend = LocalBackend(gguf, n_ctx=1024)
+    drafter = backend.llama.draft_model
+    assert isinstance(drafter, json_drafts.SchemaDrafter)
+    request = {
+        "messages": [{"role": "user", "content": "List the people and their roles: Prime Minister Ana Ruiz met "
+                                                 "Foreign Minister Li Wei and the mayor, Tom Berg, in Oslo."}],
+        "max_tokens": 120, "temperature": 0.0, "seed": 0,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "People", "schema": PEOPLE}},
+    }
+    answers = {}
+    for enabled in (False, True):
+        drafter.enabled = enabled
+        before = drafter.drafted, drafter.accepted
+        try:
+            response = backend.send(request)
+        finally:
+            drafter.enabled = True
+        answers[enabled] = response
+        drafted, accepted = drafter.drafted - before[0], drafter.accepted - before[1]
+        if enabled:
+            assert 0 < accepted <= drafted
+        else:
+            assert drafted == accepted == 0
+    people = json.loads(answers[True]["choices"][0]["message"]["content"])["people"]
+    assert len(people) >= 2 and all(set(p) == {"name", "role"} for p in people)
+    assert answers[True]["usage"]["prompt_tokens"] == answers[False]["usage"]["prompt_tokens"]
+    assert len(drafter(np.asarray([1, 2, 3], dtype=np.intc))) == 0  # after send: no schema, no drafts
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from summarizer import grounding
 from summarizer.passages import key_passages, tidy_summary
 
 ARTICLE = "\n".join([
@@ -121,6 +122,13 @@ def test_top_up_starts_at_the_lead_not_the_dateline():
     lines = article.splitlines()
     assert passages(article, [], at_least=1) == [f"{lines[1]} {lines[2]}"]
     assert passages(article, [], at_least=4) == [f"{lines[1]} {lines[2]}", lines[3]]
+
+
+def test_the_leads_passage_leaves_the_dateline_out():
+    article = "WASHINGTON (AP) \u2014 " + ARTICLE
+    told = key_passages(article, ["Oil prices fall on oversupply concerns"])
+    assert [p.text for p in told] == [f"{LINES[0]} {LINES[1]}"]
+    assert grounding.quote_found(told[0].text, article)  # still the article's words
 
 
 def test_top_up_stops_when_the_article_runs_out():

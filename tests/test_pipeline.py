@@ -88,9 +88,10 @@ def test_happy_path(fake_model):
     assert "reasked" not in ctx.diagnostics and "dropped" not in ctx.diagnostics
     assert summary.title == OVERVIEW["title"] and summary.published == "2017-06-08"
     # each point the model names is told by the article's passage (its best sentence and
-    # the next); the third point's sentence is inside the second passage
+    # the next; the lead without its dateline); the third point's sentence is inside the second
     lines = ARTICLE.splitlines()
-    assert [k.issue for k in summary.key_issues] == [f"{lines[0]} {lines[1]}", f"{lines[2]} {lines[3]}"]
+    lead = lines[0].removeprefix("MOSCOW, June 8 (TASS) - ")
+    assert [k.issue for k in summary.key_issues] == [f"{lead} {lines[1]}", f"{lines[2]} {lines[3]}"]
     assert ctx.diagnostics["key_points"][0]["points"] == [i["issue"] for i in OVERVIEW["key_issues"]]
     assert "key_issues_added" not in ctx.diagnostics  # the article has no sentence left to add
     assert fake_model.pending == 0 and len(fake_model.history) == 3
@@ -106,7 +107,8 @@ def test_points_that_collapse_onto_one_passage_are_topped_up(fake_model):
     fake_model.enqueue(PARTICIPANTS, UPCOMING, collapsed)
     summary, ctx = run(fake_model)
     lines = ARTICLE.splitlines()
-    assert [k.issue for k in summary.key_issues] == [f"{lines[0]} {lines[1]}", f"{lines[2]} {lines[3]}"]
+    lead = lines[0].removeprefix("MOSCOW, June 8 (TASS) - ")
+    assert [k.issue for k in summary.key_issues] == [f"{lead} {lines[1]}", f"{lines[2]} {lines[3]}"]
     assert ctx.diagnostics["key_issues_added"] == [{"passages": [f"{lines[2]} {lines[3]}"]}]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import cancellation
 from ..errors import ConfigError, UsageError
-from . import chat_completion, greedy_grammar
+from . import chat_completion, greedy_grammar, json_drafts
 from .prefix_cache import PrefixCache, head_tokens, prefix_tokens
 from .repeats import RepeatGuard, min_items
 from .response_format import llama_response_format
@@ -107,6 +107,7 @@ def _load(path: Path, n_ctx: int, threads: int) -> Any:
                     verbose=False, seed=0,
                 )
                 greedy_grammar.install(llama)
+                json_drafts.install(llama)
                 _LOADED[key] = llama
             except (ValueError, RuntimeError) as exc:
                 failure = f"{path}: llama.cpp cannot load it ({exc}); give a valid .gguf file"
@@ -219,6 +220,10 @@ class LocalBackend:
         finish_reason = None
         generated = 0
         with self._lock:
+            drafter = getattr(self.llama, "draft_model", None)
+            drafts = drafter if isinstance(drafter, json_drafts.SchemaDrafter) else None
+            if drafts is not None:
+                drafts.begin((response_format or {}).get("schema"))
             self._warm_prefix(request["messages"])
             cancellation.check()  # cancelled while the article was read: no answer to write
             stream = self.llama.create_chat_completion(**kwargs)
@@ -238,6 +243,10 @@ class LocalBackend:
             finally:
                 stream.close()
             evaluated = self.llama.n_tokens
+            if drafts is not None:
+                # the KV cache may end in draft tokens past the answer's end: count the prompt as read
+                evaluated = generated + (drafts.prompt_tokens or max(0, evaluated - generated))
+                drafts.begin(None)  # a completion made directly on this model gets no drafts
         if finish_reason == "cancelled":
             raise cancellation.Cancelled("the caller stopped waiting for this summary")
         return chat_completion(
