@@ -42,7 +42,7 @@ _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])")
 _DAY = r"\d{1,2}(?!\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|2\d)\d{2}(?!\d)"
-_SEP = r"\s*(?:-|to|through|thru|until|till|and)\s*"
+_SEP = r"\s*(?:-|to|through|thru|until|till|and)\s*(?:the\s+)?"  # "between April 9 and the 13th"
 _M1, _M2 = rf"(?P<m1>{_MON})", rf"(?P<m2>{_MON})"
 _D1, _D2 = rf"(?P<d1>{_DAY})", rf"(?P<d2>{_DAY})"
 _Y1, _Y2 = rf"(?:,?\s*(?P<y1>{_YEAR}))?", rf"(?:,?\s*(?P<y2>{_YEAR}))?"
@@ -544,6 +544,40 @@ def _calendar_day_ahead(text: str, published: date) -> bool:
     return published < span.start <= published + timedelta(days=SCHEDULED_WITHIN_DAYS)
 
 
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_DAY_WORDS = {word: n for n, word in enumerate(
+    [*_UNITS, "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+     "seventeenth", "eighteenth", "nineteenth", "twentieth"], start=1)}
+_DAY_WORDS.update({f"twenty{sep}{unit}": 21 + i for i, unit in enumerate(_UNITS) for sep in ("-", " ")})
+_DAY_WORDS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+_DAY_WORD = "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True))
+# a day written as a word, where a month says it is one: "April ninth", "the ninth of April",
+# "between April 9 and the tenth"; not "the second round" or "the first half of June"
+_WORD_DAY = re.compile(
+    rf"(?P<pa>\b{_MON}\s+)(?P<a>{_DAY_WORD})\b"
+    rf"|\b(?P<b>{_DAY_WORD})(?=\s+of\s+{_MON})"
+    rf"|(?P<pc>\b(?:and|to)\s+the\s+)(?P<c>{_DAY_WORD})\b")
+
+
+def day_words_as_numbers(text: str) -> str:
+    """"April ninth" as "April 9th", "the ninth of April" as "the 9th of April" (lower case)."""
+    if not any(word in text for word in ("first", "second", "third", "th")):
+        return text
+
+    def number(m: re.Match) -> str:
+        word = m.group("a") or m.group("b") or m.group("c")
+        prefix = m.group("pa") or m.group("pc") or ""
+        if m.group("c") and not re.search(rf"\b{_MON}", text[: m.start()]):
+            return m.group(0)  # "and the second": no month before it, so no day of one
+        if prefix.startswith("may") and (text[: m.start()].split() or [""])[-1] not in _MAY_AFTER | {"on", "between"}:
+            return m.group(0)  # "we may first ask": the verb
+        n = _DAY_WORDS[word]
+        suffix = "th" if 10 < n % 100 < 14 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{prefix}{n}{suffix}"
+
+    return _WORD_DAY.sub(number, text)
+
+
 def resolve(when_text: str | None, published: date, context: str | None = None) -> str | None:
     """Resolve an article's words for a time to an ISO value, or None.
 
@@ -562,7 +596,7 @@ def resolve(when_text: str | None, published: date, context: str | None = None) 
         return None
     if isinstance(published, datetime):
         published = published.date()
-    text = normalize(when_text).lower().strip(" .,;:\"'")
+    text = day_words_as_numbers(normalize(when_text).lower().strip(" .,;:\"'"))
     context = normalize(context).lower() if context else ""
     ctx = _Ctx(published, _is_future(text, context), context)
     for pattern, handler in _RULES:

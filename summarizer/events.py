@@ -88,10 +88,22 @@ def time_words(when_text: str | None, event: str, article: str) -> str | None:
     when = (when_text or "").strip() or None
     short = when is not None and len(when.split()) <= MAX_TIME_WORDS and bool(dates.find_expressions(when))
     options = [when] if short else []
-    options += [e for e in dates.find_expressions(event) if grounding.sentence_with(article, e)]
+    options += [e for e in map(lambda e: _as_the_article_has_it(e, article), dates.find_expressions(event)) if e]
     if when and not short:
         options += dates.find_expressions(when)
     return next((o for o in options if not reporting_day(o, article)), None)
+
+
+def _as_the_article_has_it(expression: str, article: str) -> str | None:
+    """A time expression from the model's event clause as the article writes it: whole, or
+    without the words that lead to it ("set for August 21" -> "August 21"); None if the
+    article has neither."""
+    words = expression.split()
+    for start in range(len(words)):
+        tail = " ".join(words[start:])
+        if grounding.sentence_with(article, tail) and dates.find_expressions(tail):
+            return tail
+    return None
 
 
 def clause(text: str, when: str | None = None) -> str:

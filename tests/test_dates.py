@@ -183,6 +183,15 @@ CASES = [
     # a number, not a year: too far ahead of publication
     ("Resolution 2254", "2017-06-08", None),
     ("2040", "2017-06-08", "2040"),
+    # a day written as a word, where a month makes it one; "and the 13th" ends a range
+    ("between April ninth and the 13th", "2019-03-20", "2019-04-09/2019-04-13"),
+    ("between April 9th and the 13th", "2019-03-20", "2019-04-09/2019-04-13"),
+    ("on April ninth", "2019-03-20", "2019-04-09"),
+    ("on the ninth of April", "2019-03-20", "2019-04-09"),
+    ("on June twenty-first", "2019-03-20", "2019-06-21"),
+    ("between May first and the third", "2019-03-20", "2019-05-01/2019-05-03"),
+    ("the second round of talks in April", "2019-03-20", "2019-04"),  # no day: a round
+    ("we may first ask", "2019-03-20", None),  # "may" the verb
 ]
 
 

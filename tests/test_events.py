@@ -37,6 +37,10 @@ HILL = (
     ("Saturday", "Hill will meet Kim in Beijing", HILL, None),
     ("Saturday", "Hill will meet Kim ahead of next week's talks", HILL, "next week"),
     ("Tuesday morning", "Lavrov will travel to Geneva", "Lavrov said Tuesday morning he will travel to Geneva.", None),
+    # the time in the event clause as the article writes it, without the model's lead-in words
+    (None, "The Crew-7 mission is set for August 21", "NASA is now targeting August 21 for the launch.",
+     "August 21"),
+    (None, "The Crew-7 mission is set for August 21", "NASA is now targeting late August for the launch.", None),
 ])
 def test_time_words(when_text, event, article, expected):
     assert events.time_words(when_text, event, article) == expected
