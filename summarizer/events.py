@@ -36,6 +36,12 @@ _TAIL = re.compile(
     r"|,\s*[^,]{0,60}?\b(?:said|says|announced|added|told reporters|reported)(?:\s+[^\s,]+){0,3}\s*[.]?$",
     re.IGNORECASE,
 )
+# Who reported the event, before it: "NASA's chief tells Spectrum News on Monday that ..."
+_REPORTED_LEAD = re.compile(
+    r"^[^,;:]{0,80}?\b(?:said|says|tells|told|announced|announces|confirmed|reported|reports)"
+    r"(?:\s+[A-Z][\w.'\u2019-]*){0,3}(?:\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today))?"
+    r"\s+that\s+", re.IGNORECASE)
+_TIME_PREPOSITION = r"(?:on|at|in|for|from|during|by)(?:\s+the)?(?=\s)"
 _LEAD_VERB = re.compile(r"^(?:due|set|scheduled|expected)\s+(?=\w)", re.IGNORECASE)
 _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019"
 
@@ -119,8 +125,13 @@ def clause(text: str, when: str | None = None) -> str:
         # "testifies at Wednesday morning's hearing": "at" is the hearing's, the time stays
         if not (re.match(dates.LEADING_PREPOSITION, when, re.IGNORECASE)
                 and re.search(rf"{re.escape(when)}(?:'s|\u2019s)", out, re.IGNORECASE)):
-            out = re.sub(rf"\s*{re.escape(when)}(?:'s|\u2019s)?", "", out, count=1, flags=re.IGNORECASE)
+            # a preposition of the time goes with it: "unveil its iPhone on Sept. 12" is "unveil its iPhone"
+            out = re.sub(rf"(?:\s+{_TIME_PREPOSITION})?\s*{re.escape(when)}(?:'s|\u2019s)?", "", out, count=1,
+                         flags=re.IGNORECASE)
     out = _TAIL.sub("", out)
+    lead = _REPORTED_LEAD.match(out)
+    if lead and not _PRONOUN.match(out, lead.end()):  # "he will meet": the lead names who "he" is
+        out = out[lead.end():]
     out = _trim_quotes(" ".join(out.split()).strip(" ,.;:"))
     return out if len(out.split()) >= MIN_CLAUSE_WORDS else " ".join(text.split())
 

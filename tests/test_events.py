@@ -49,6 +49,17 @@ def test_time_words(when_text, event, article, expected):
 @pytest.mark.parametrize(("text", "when", "expected"), [
     ("Hu will visit India from Nov. 20 to 23, which will be the first visit in ten years",
      "from Nov. 20 to 23", "Hu will visit India"),
+    # the time's preposition goes with it, at the end or inside the clause
+    ("Apple will unveil its newest iPhone on Sept. 12", "Sept. 12", "Apple will unveil its newest iPhone"),
+    ("The next crew launch is targeted for the end of August", "end of August", "The next crew launch is targeted"),
+    ("Lavrov and de Mistura will hold talks on Friday in Geneva", "Friday",
+     "Lavrov and de Mistura will hold talks in Geneva"),
+    # who reported it goes, unless the event's subject is a pronoun only the lead explains
+    ("NASA's chief tells Spectrum News on Monday that the next crew launch is targeted for August", "August",
+     "the next crew launch is targeted"),
+    ("The ministry said that Lavrov will travel to Geneva on Friday", "on Friday", "Lavrov will travel to Geneva"),
+    ("Hill said Saturday that he will meet Kim in Beijing next week", "next week",
+     "Hill said Saturday that he will meet Kim in Beijing"),
     ("Hu will also attend the APEC meeting from Nov. 17 to 19, Jiang said.", "from Nov. 17 to 19",
      "Hu will also attend the APEC meeting"),
     ("Hill will meet Kim ahead of next week's talks", "next week", "Hill will meet Kim ahead of talks"),
