@@ -22,13 +22,17 @@ numeric dates ("12/25/2019", month first). Choices where wording is ambiguous:
   is not a time; "the ninth increase in a year" looks back, not ahead; "the
   month after", "within 90 days after their dissolution" count from another
   event and are no time of their own.
+* "the following day", "the next day" are the day after the last day told as to
+  come in the sentences before (``day_told_before``: "Cho travels to Turkey on
+  Wednesday. ... He then heads to Belgium the following day"); no time without one.
+* A day may be a word where a month makes it one: "April ninth", "the ninth of April".
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -88,6 +92,10 @@ _MENTION_EDGE = re.compile(rf"{_CLAUSE_EDGE.pattern}|\bwhen\b")
 _CONTEXT_MONTH = re.compile(rf"\b(?:in|of|on)\s+(?P<m1>{_MON})|\b(?P<m2>{_MON})\s+(?:the\s+)?\d")
 
 Span = tuple[date, date]
+# "the following day", "the next day", "the day after" (not "the day after tomorrow", "the day after the vote")
+_FOLLOWING_DAY = r"\b(?:the\s+)?(?:following|next)\s+day\b|\bthe day after\b(?!\s+(?:tomorrow|the\b|\w+'s\b|his|her|their|its))"
+MAX_ANCHOR_SENTENCES = 6  # "the following day" looks this far back for the day it follows
+DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class _Ctx:
     published: date
     future: bool
     context: str
+    after: date | None = None  # the day "the following day" follows: another event's, told before
 
 
 def _month_no(token: str) -> int:
@@ -270,6 +279,11 @@ def _day_of_month(m: re.Match, ctx: _Ctx) -> str | None:
         return None
 
 
+def _day_after(m: re.Match, ctx: _Ctx) -> str | None:
+    """"the following day": the day after the one the article told just before, if any."""
+    return (ctx.after + timedelta(days=1)).isoformat() if ctx.after else None
+
+
 def _relative_day(m: re.Match, ctx: _Ctx) -> str:
     return (ctx.published + timedelta(days=_DAY_OFFSETS.get(m.group("w"), 0))).isoformat()
 
@@ -396,6 +410,7 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match, _Ctx], str | None]]] = [
         (r"\bthe (?P<d1>\d{1,2})(?:st|nd|rd|th)\b"
          r"(?=\s*(?:$|[,.;)]|of (?P<rel>this|next|the) month))",
          _day_of_month),
+        (_FOLLOWING_DAY, _day_after),
         (r"\b(?P<w>the day after tomorrow|the day before yesterday|today|tonight|tomorrow"
          r"|yesterday|this (?:morning|afternoon|evening))\b", _relative_day),
         (rf"\b(?:(?P<rel>next|last|this|coming|past)\s+)?(?P<wd>{'|'.join(_WEEKDAYS)})\b"
@@ -578,7 +593,8 @@ def day_words_as_numbers(text: str) -> str:
     return _WORD_DAY.sub(number, text)
 
 
-def resolve(when_text: str | None, published: date, context: str | None = None) -> str | None:
+def resolve(when_text: str | None, published: date, context: str | None = None,
+            after: date | None = None) -> str | None:
     """Resolve an article's words for a time to an ISO value, or None.
 
     Args:
@@ -588,6 +604,8 @@ def resolve(when_text: str | None, published: date, context: str | None = None) 
         published: the publication date the words are read against.
         context: optional sentence around ``when_text``; used for its tense and
             for the month of a bare "the 14th".
+        after: the day the article told just before (`day_told_before`), which
+            "the following day" follows; without it that is no time.
 
     Returns:
         A valid :mod:`.isodates` value, or None when no time can be resolved.
@@ -598,7 +616,7 @@ def resolve(when_text: str | None, published: date, context: str | None = None) 
         published = published.date()
     text = day_words_as_numbers(normalize(when_text).lower().strip(" .,;:\"'"))
     context = normalize(context).lower() if context else ""
-    ctx = _Ctx(published, _is_future(text, context), context)
+    ctx = _Ctx(published, _is_future(text, context), context, after)
     for pattern, handler in _RULES:
         match = pattern.search(text)
         value = handler(match, ctx) if match else None
@@ -626,7 +644,7 @@ _LEAD_IN = re.compile(
 )
 
 
-def find_expressions(sentence: str, published: date | None = None) -> list[str]:
+def find_expressions(sentence: str, published: date | None = None, after: date | None = None) -> list[str]:
     """The time expressions in ``sentence``, in order, as written (after whitespace folding).
 
     A match counts only when its rule reads a time from it against ``published`` (default
@@ -636,7 +654,7 @@ def find_expressions(sentence: str, published: date | None = None) -> list[str]:
     """
     text = normalize(sentence)
     lowered = text.lower()
-    ctx = _Ctx(published or date.today(), True, lowered)
+    ctx = _Ctx(published or date.today(), True, lowered, after)
     taken: list[tuple[int, int]] = []
     for pattern, handler in _RULES:
         for match in pattern.finditer(lowered):
@@ -674,3 +692,25 @@ _CLOCK_AFTER = re.compile(rf"\s+(?:at\s+)?{_CLOCK}")
 _CLOCK_BEFORE = re.compile(rf"\bat\s+{_CLOCK}\s+(?:on\s+)?$")
 _CLOCK_MARKS = {"a.m.", "p.m."}
 _ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def day_told_before(sentences: Sequence[str], index: int, published: date) -> date | None:
+    """The last single day from ``published`` on that the sentences before ``index`` name as
+    to come: what "the following day" in sentence ``index`` follows ("Cho will travel to
+    Turkey on Wednesday. ... Cho will then head to Belgium the following day")."""
+    for sentence in reversed(sentences[max(0, index - MAX_ANCHOR_SENTENCES):index]):
+        for expression in reversed(find_expressions(sentence, published)):
+            value = resolve(expression, published, sentence)
+            if not value or not DAY_VALUE.fullmatch(value):
+                continue
+            day = date.fromisoformat(value)
+            # the publication day counts as told to come ("will hold talks on Thursday"), not as
+            # the day of the reporting ("the ministry said on Tuesday")
+            if day > published or (day == published and future_sense(expression, sentence)):
+                return day
+    return None
+
+
+def follows_another(text: str) -> bool:
+    """True when ``text`` names a day by the one before it ("the following day")."""
+    return re.search(_FOLLOWING_DAY, normalize(text).lower()) is not None

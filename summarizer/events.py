@@ -92,7 +92,8 @@ def time_words(when_text: str | None, event: str, article: str) -> str | None:
     it gives None.
     """
     when = (when_text or "").strip() or None
-    short = when is not None and len(when.split()) <= MAX_TIME_WORDS and bool(dates.find_expressions(when))
+    short = when is not None and len(when.split()) <= MAX_TIME_WORDS and (
+        bool(dates.find_expressions(when)) or dates.follows_another(when))  # "the following day": dated later
     options = [when] if short else []
     options += [e for e in map(lambda e: _as_the_article_has_it(e, article), dates.find_expressions(event)) if e]
     if when and not short:
@@ -316,11 +317,13 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
     the model's events cover it.
     """
     found: list[UpcomingEvent] = []
-    for sentence in grounding.sentences(article):
+    sentences = grounding.sentences(article)
+    for index, sentence in enumerate(sentences):
         if _PAST_PLAN.search(sentence):
             continue
         planned = dates.reads_as_planned(sentence)
-        for expression in dates.find_expressions(sentence, published):
+        after = dates.day_told_before(sentences, index, published) if dates.follows_another(sentence) else None
+        for expression in dates.find_expressions(sentence, published, after):
             future = dates.future_sense(expression, sentence) and (planned or dates.reads_as_planned(expression))
             occasion = not future and _occasion(sentence, expression)
             told = future or bool(occasion)  # the sentence tells the day as to come
@@ -332,7 +335,7 @@ def planned_mentions(article: str, published: date) -> list[UpcomingEvent]:
                     or _PAST_DAY.search(_clause_with(sentence, expression)):
                 continue  # "shareholders of record as of Oct 10": a reference day, not an event's
             # a day set ahead is read ahead, whatever the tense of the sentence that sets it
-            value = dates.resolve(expression, published, None if set_ahead else sentence)
+            value = dates.resolve(expression, published, None if set_ahead else sentence, after)
             if value is None or isodates.span(value).end <= published:
                 continue
             if occasion and isodates.span(value).start <= published:

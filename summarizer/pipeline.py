@@ -278,7 +278,8 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
                 out.notes.append(("time_words", {"item": item.model_dump(), "when_text": words}))
                 when = words
                 evidence = (when and grounding.sentence_with(text, when)) or evidence
-            value = dates.resolve(when, ctx.published, evidence) if when else None
+            value = dates.resolve(when, ctx.published, evidence, _day_before(text, evidence, ctx.published, when)) \
+                if when else None
             if value and dates.ends_before(value, ctx.published):
                 out.notes.append(("not_upcoming", {"item": item.model_dump(), "date": value}))
                 continue
@@ -306,6 +307,14 @@ def upcoming(ctx: Context) -> list[UpcomingEvent]:
             ctx.note("found_by_rule", field="upcoming", item=candidate.model_dump())
             found.append(candidate)
     return found
+
+
+def _day_before(article: str, sentence: str | None, published: date, when: str | None) -> date | None:
+    """For "the following day": the day the article told before ``sentence``."""
+    if not when or not sentence or not dates.follows_another(when):
+        return None
+    sentences = grounding.sentences(article)
+    return dates.day_told_before(sentences, sentences.index(sentence), published) if sentence in sentences else None
 
 
 def _todays_occasion(event: str, when: str, sentence: str) -> bool:

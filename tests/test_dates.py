@@ -411,3 +411,30 @@ def test_beginning_a_day_is_a_plan():
     from summarizer.dates import reads_as_planned
 
     assert reads_as_planned("The governor ordered the evacuation of the coast beginning Tuesday.")
+
+
+@pytest.mark.parametrize(("when_text", "after", "expected"), [
+    ("the following day", "2026-01-21", "2026-01-22"),
+    ("on the next day", "2026-01-31", "2026-02-01"),
+    ("the day after", "2026-01-21", "2026-01-22"),
+    ("the following day", None, None),  # no day before it: no time of its own
+    ("the day after tomorrow", "2026-01-25", "2026-01-22"),  # counts from publication, as before
+])
+def test_the_following_day(when_text, after, expected):
+    anchor = date.fromisoformat(after) if after else None
+    assert resolve(when_text, date(2026, 1, 20), None, anchor) == expected
+
+
+def test_day_told_before_is_the_last_day_ahead_named_before():
+    from summarizer.dates import day_told_before
+
+    sentences = ["Cho travels to Turkey on Wednesday.", "He met Fidan on Jan. 2.",
+                 "He will see Kallas on Friday and Rutte on Saturday.", "He returns the following day."]
+    assert day_told_before(sentences, 3, date(2026, 1, 20)) == date(2026, 1, 24)  # Saturday, the last
+    assert day_told_before(sentences, 2, date(2026, 1, 20)) == date(2026, 1, 21)  # Jan. 2 is past
+    assert day_told_before(sentences, 0, date(2026, 1, 20)) is None
+    # the publication day counts when told as to come, not as the day of the reporting
+    told = ["The ministry said on Tuesday that Cho will travel.", "He returns the following day."]
+    assert day_told_before(told, 1, date(2026, 1, 20)) is None
+    planned = ["Cho will meet Fidan on Tuesday.", "He returns the following day."]
+    assert day_told_before(planned, 1, date(2026, 1, 20)) == date(2026, 1, 20)

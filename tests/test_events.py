@@ -229,3 +229,15 @@ def test_clause_ends_before_but():
 def test_planned_mentions_of_an_occasion_named_by_its_date(sentence, published, expected):
     found = events.planned_mentions(sentence, published)
     assert [(e.event, e.when_text, e.date) for e in found] == expected
+
+
+def test_the_following_day_follows_the_day_told_before():
+    article = ("Foreign Minister Cho will visit Turkey and Belgium later this week, the ministry said on Tuesday. "
+               "Cho will travel to Turkey on Wednesday for talks with Hakan Fidan. "
+               "The meeting follows a state visit in November last year. "
+               "Cho will then head to Belgium the following day for talks with Kaja Kallas.")
+    found = events.planned_mentions(article, date(2026, 1, 20))  # a Tuesday
+    assert [(e.when_text, e.date) for e in found][-1] == ("the following day", "2026-01-22")
+    assert found[-1].event == "Cho will then head to Belgium for talks with Kaja Kallas"
+    # with no day told before it, "the following day" is no time
+    assert events.planned_mentions("Cho will head to Belgium the following day.", date(2026, 1, 20)) == []

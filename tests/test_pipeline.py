@@ -603,3 +603,16 @@ def test_a_titled_person_with_an_organization_word_in_the_title_stays_a_person(f
     )
     summary, _ = run(fake_model, text=article)
     assert [(p.name, p.kind) for p in summary.participants] == [("Michel Moore", "person")]
+
+
+def test_the_models_following_day_follows_the_day_told_before(fake_model):
+    article = ("Lavrov will hold talks in Moscow with de Mistura on Thursday, the ministry said.\n"
+               "De Mistura will then fly to Geneva the following day for talks with the opposition.")
+    upcoming = {"upcoming": [
+        {"event": "Lavrov holds talks with de Mistura", "when_text": "on Thursday"},
+        {"event": "De Mistura flies to Geneva for talks with the opposition", "when_text": "the following day"},
+    ]}
+    fake_model.enqueue(PARTICIPANTS, upcoming, OVERVIEW)
+    summary, _ = run(fake_model, article)
+    assert [(e.when_text, e.date) for e in summary.upcoming] == [
+        ("on Thursday", "2017-06-08"), ("the following day", "2017-06-09")]
