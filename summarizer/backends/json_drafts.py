@@ -16,7 +16,7 @@ answer is the one greedy decoding writes, up to the last bits of llama.cpp's ari
 which vary with the batch a token is evaluated in (see local.py ``_warm_prefix``).
 
 The draft is canonical JSON as ``json.dumps`` writes it (", " and ": "), the form the
-model writes. On evals/news 83% of drafted tokens are kept, and a written token takes 0.92
+model writes. On evals/news 89% of drafted tokens are kept, and a written token takes 0.92
 of the time (bench/bench_drafts.py). No JSON library reads a partial document and says what must come next,
 so this is a small scanner: containers, strings, escapes and literals.
 """
@@ -167,7 +167,7 @@ class JsonCursor:
             if nxt is None or nxt >= len(top.shape.keys) or not top.shape.keys[nxt].startswith(self.key_text):
                 return ""
             key = top.shape.keys[nxt]
-            return key[len(self.key_text):] + '": ' + _opening(top.shape.children[key])
+            return key[len(self.key_text):] + '"' + _value_after_colon(top.shape.children[key])
         if self.mode != "value" or not self.stack:
             return ""
         return self._from(len(self.stack) - 1, self.last)
@@ -191,9 +191,10 @@ class JsonCursor:
                 nxt = self._next_key(frame)
                 return "" if nxt is None else space + _member(frame.shape, nxt)
             if frame.expect == "colon":
-                return ": " + _opening(self._child_at(frame))
+                return _value_after_colon(self._child_at(frame))
             if frame.expect == "value":
-                return space + _opening(self._child_at(frame))
+                opening = _opening(self._child_at(frame))
+                return space + opening if opening else ""
             return self._after_member(depth)
         if frame.expect == "first":
             return _array_body(frame.shape)
@@ -232,7 +233,15 @@ class JsonCursor:
 
 def _member(shape: Shape, index: int) -> str:
     key = shape.keys[index]
-    return f'"{key}": ' + _opening(shape.children[key])
+    return f'"{key}"' + _value_after_colon(shape.children[key])
+
+
+def _value_after_colon(shape: Shape) -> str:
+    """The colon and what a value of ``shape`` starts with. Where the value is the model's
+    choice ("role": null or a string) the draft ends at the colon: the model writes the space
+    with what follows (' null', ' "'), so a drafted space would be refused."""
+    opening = _opening(shape)
+    return ": " + opening if opening else ":"
 
 
 def _object_body(shape: Shape) -> str:
