@@ -84,7 +84,7 @@ class JsonCursor:
     def __init__(self, shape: Shape) -> None:
         self.root = shape
         self.stack: list[_Frame] = []
-        self.mode = "value"  # "value" (between tokens), "key", "string", "literal", "done"
+        self.mode = "value"  # "value" (outside strings and literals), "key", "string", "literal", "done"
         self.escape = False
         self.key_text = ""
         self.literal = ""
