@@ -93,9 +93,9 @@ _CONTEXT_MONTH = re.compile(rf"\b(?:in|of|on)\s+(?P<m1>{_MON})|\b(?P<m2>{_MON})\
 
 Span = tuple[date, date]
 # "the following day", "the next day", "the day after" (not "the day after tomorrow", "the day after the vote")
-_FOLLOWING_DAY = r"\b(?:the\s+)?(?:following|next)\s+day\b|\bthe day after\b(?!\s+(?:tomorrow|the\b|\w+'s\b|his|her|their|its))"
+_FOLLOWING_DAY = re.compile(
+    r"\b(?:the\s+)?(?:following|next)\s+day\b|\bthe day after\b(?!\s+(?:tomorrow|the\b|\w+'s\b|his|her|their|its))")
 MAX_ANCHOR_SENTENCES = 6  # "the following day" looks this far back for the day it follows
-DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -701,7 +701,7 @@ def day_told_before(sentences: Sequence[str], index: int, published: date) -> da
     for sentence in reversed(sentences[max(0, index - MAX_ANCHOR_SENTENCES):index]):
         for expression in reversed(find_expressions(sentence, published)):
             value = resolve(expression, published, sentence)
-            if not value or not DAY_VALUE.fullmatch(value):
+            if not value or not isodates.DAY.match(value):
                 continue
             day = date.fromisoformat(value)
             # the publication day counts as told to come ("will hold talks on Thursday"), not as
@@ -713,4 +713,4 @@ def day_told_before(sentences: Sequence[str], index: int, published: date) -> da
 
 def follows_another(text: str) -> bool:
     """True when ``text`` names a day by the one before it ("the following day")."""
-    return re.search(_FOLLOWING_DAY, normalize(text).lower()) is not None
+    return _FOLLOWING_DAY.search(normalize(text).lower()) is not None

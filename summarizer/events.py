@@ -36,17 +36,17 @@ _TAIL = re.compile(
     r"|,\s*[^,]{0,60}?\b(?:said|says|announced|added|told reporters|reported)(?:\s+[^\s,]+){0,3}\s*[.]?$",
     re.IGNORECASE,
 )
-# Who reported the event, before it: "NASA's chief tells Spectrum News on Monday that ..."
-_REPORTED_LEAD = re.compile(
-    r"^[^,;:]{0,80}?\b(?:said|says|tells|told|announced|announces|confirmed|reported|reports)"
-    r"(?:\s+[A-Z][\w.'\u2019-]*){0,3}(?:\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today))?"
-    r"\s+that\s+", re.IGNORECASE)
 _TIME_PREPOSITION = r"(?:on|at|in|for|from|during|by)(?:\s+the)?(?=\s)"
 _LEAD_VERB = re.compile(r"^(?:due|set|scheduled|expected)\s+(?=\w)", re.IGNORECASE)
 _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019"
 
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# Who reported the event, before it: "NASA's chief tells Spectrum News on Monday that ..."
+_REPORTED_LEAD = re.compile(
+    r"^[^,;:]{0,80}?\b(?:said|says|tells|told|announced|announces|confirmed|reported|reports)"
+    rf"(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}(?:\s+(?:on\s+)?(?:{_WEEKDAY}|today))?"
+    r"\s+that\s+", re.IGNORECASE)
 _REPORTED_ON = re.compile(
     rf"\b(?:said|says|told(?:\s+(?:[A-Z][\w.'\u2019-]*|reporters|journalists)){{0,3}}|announced|added|warned|speaking"
     rf"|spoke|stated|earlier)\s+(?:on\s+)?(?P<day>{_WEEKDAY})\b",
@@ -95,7 +95,7 @@ def time_words(when_text: str | None, event: str, article: str) -> str | None:
     short = when is not None and len(when.split()) <= MAX_TIME_WORDS and (
         bool(dates.find_expressions(when)) or dates.follows_another(when))  # "the following day": dated later
     options = [when] if short else []
-    options += [e for e in map(lambda e: _as_the_article_has_it(e, article), dates.find_expressions(event)) if e]
+    options += [words for e in dates.find_expressions(event) if (words := _as_the_article_has_it(e, article))]
     if when and not short:
         options += dates.find_expressions(when)
     return next((o for o in options if not reporting_day(o, article)), None)

@@ -172,7 +172,7 @@ class JsonCursor:
             return key[len(self.key_text):] + '"' + _value_after_colon(top.shape.children[key])
         if self.mode != "value" or not self.stack:
             return ""
-        return self._from(len(self.stack) - 1, self.last)
+        return self._from(len(self.stack) - 1)
 
     @staticmethod
     def _next_key(frame: _Frame) -> int | None:
@@ -181,9 +181,9 @@ class JsonCursor:
         nxt = frame.key + 1
         return nxt if nxt < len(frame.shape.keys) else None
 
-    def _from(self, depth: int, last: str) -> str:
+    def _from(self, depth: int) -> str:
         frame = self.stack[depth]
-        space = "" if last == " " else " "
+        space = "" if self.last == " " else " "
         if frame.shape.kind == "object":
             if frame.lost:
                 return ""
@@ -276,21 +276,19 @@ class SchemaDrafter:
 
     def begin(self, schema: dict[str, Any] | None) -> None:
         self._cursor = JsonCursor(shape_of(schema)) if schema else None
-        self._start: int | None = None
         self._read = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._last_draft: list[int] = []
         self._last_at = 0
         self.pending = False  # a draft was handed out and not yet evaluated
-        self.prompt_tokens: int | None = None
+        self.prompt_tokens: int | None = None  # set on the request's first call
 
     def __call__(self, input_ids: np.ndarray) -> np.ndarray:
         self.pending = False
         if self._cursor is None:
             return _NONE
-        if self._start is None:  # the first call of a request: the prompt and the first token
-            self._start = self._read = len(input_ids) - 1
-            self.prompt_tokens = self._start
+        if self.prompt_tokens is None:  # the first call of a request: the prompt and the first token
+            self.prompt_tokens = self._read = len(input_ids) - 1
         self._count_kept(input_ids)
         new = [int(t) for t in input_ids[self._read:]]
         self._read = len(input_ids)
