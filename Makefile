@@ -35,6 +35,7 @@ bench: setup
 	$(BIN)/python bench/bench_decoding.py
 	$(BIN)/python bench/bench_grammar.py
 	$(BIN)/python bench/bench_drafts.py
+	$(BIN)/python bench/bench_stops.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -1,6 +1,9 @@
-"""Shared fixtures: a real HTTP stub of the OpenAI API and a scriptable in-process backend."""
+"""Shared fixtures: a real HTTP stub of the OpenAI API, a scriptable in-process backend, and
+the embedded model's weights."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +36,15 @@ def endpoint(stub, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-key")
     return stub
+
+
+@pytest.fixture(scope="module")
+def gguf() -> Path:
+    """The embedded model's weights; the test is skipped where they are not on this machine."""
+    from summarizer import weights
+    from summarizer.errors import UsageError
+
+    try:
+        return weights.resolve()
+    except UsageError as exc:
+        pytest.skip(f"embedded model weights not available: {exc}")

@@ -530,16 +530,6 @@ def test_eval_runs_cases_one_at_a_time_on_the_in_process_model(task_llama, tmp_p
     assert f"warning: {said}" in " ".join(err.split())
 
 
-@pytest.fixture(scope="module")
-def gguf() -> Path:
-    from summarizer import weights
-
-    try:
-        return weights.resolve()
-    except UsageError as exc:
-        pytest.skip(f"embedded model weights not available: {exc}")
-
-
 @pytest.mark.slow
 def test_grammar_forces_the_schema(gguf):
     """A haiku prompt would not produce this JSON on its own: only the grammar can make it."""

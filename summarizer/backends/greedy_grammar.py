@@ -11,6 +11,11 @@ equal logits.
 
 Only greedy sampling without penalties or logit processors takes this path (the requests
 this package sends); anything else keeps llama-cpp-python's chain.
+
+It also ends a string where the schema's stopping keywords say (string_stops.py): every token
+it picks is one of the answer's (a refused draft's tokens are never picked), so it feeds them
+to ``llama.string_stops``, and when that says a string is done it picks the best allowed token
+among those that close it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from .string_stops import StringStops
+
 _ENV = "SUMMARIZER_GRAMMAR"  # "full": llama-cpp-python's own chain, for comparison
 
 
@@ -30,7 +37,7 @@ class GreedyGrammarSampler:
     token and advances the grammar. ``full_passes`` counts the tokens where the grammar
     refused the model's choice and ran over every candidate."""
 
-    def __init__(self, llama: Any, grammar: Any) -> None:
+    def __init__(self, llama: Any, grammar: Any, stops: Any = None) -> None:
         import llama_cpp
 
         self._lib = llama_cpp
@@ -46,6 +53,7 @@ class GreedyGrammarSampler:
             data=ctypes.pointer(self._one), size=1, selected=-1, sorted=False
         )
         self._all: np.ndarray | None = None
+        self._stops = stops if stops is not None and stops.active else None
         self.samples = 0
         self.full_passes = 0
 
@@ -76,14 +84,28 @@ class GreedyGrammarSampler:
         self.samples += 1
         pointer = self._lib.llama_get_logits_ith(ctx.ctx, idx)
         logits = np.ctypeslib.as_array(pointer, shape=(self._n_vocab,))
-        token = int(np.argmax(logits))
+        if self._stops is not None and self._stops.must_close:
+            token = self._closing(logits)
+        else:
+            token = int(np.argmax(logits))
         if not self._allows(token, float(logits[token])):
             allowed = self._best_allowed(logits)
             if allowed is None:
                 return self._end  # a dead end: stop here, and the JSON check re-asks
             token = allowed
         self._lib.llama_sampler_accept(self._grammar, token)
+        if self._stops is not None:
+            self._stops.feed(token)
         return token
+
+    def _closing(self, logits: np.ndarray) -> int:
+        """The best token the grammar allows among those that end the string; the model's
+        own choice if none does (the grammar then keeps the answer valid)."""
+        closers = self._stops.closers()
+        masked = np.full(self._n_vocab, -np.inf, dtype=np.float32)
+        masked[closers] = logits[closers]
+        best = self._best_allowed(masked)
+        return int(np.argmax(logits)) if best is None else best
 
     def close(self) -> None:
         free = getattr(getattr(self, "_lib", None), "llama_sampler_free", None)  # None at interpreter exit
@@ -114,8 +136,9 @@ def install(llama: Any) -> bool:
     @functools.wraps(original)
     def init_sampler(*args: Any, grammar: Any = None, **kwargs: Any) -> Any:
         if grammar is not None and not args and _neutral(**kwargs):
-            return GreedyGrammarSampler(llama, grammar)
+            return GreedyGrammarSampler(llama, grammar, getattr(llama, "string_stops", None))
         return original(*args, grammar=grammar, **kwargs)
 
     llama._init_sampler = init_sampler
+    llama.string_stops = StringStops(llama)
     return True

@@ -36,6 +36,10 @@ _NONE = np.empty(0, dtype=np.intc)
 
 _ENV = "SUMMARIZER_DRAFTS"  # "0": no drafts, one token a pass (for comparison)
 MAX_DRAFT = 16  # tokens a pass; a run of forced JSON is rarely longer (`, "when_text": ` is 6)
+# Schema keywords of this package's own, read only by the in-process backend (string_stops.py);
+# an endpoint is sent the schema without them (response_format.without_extensions).
+MAX_SENTENCES = "x-maxSentences"
+MAX_WORDS = "x-maxWords"
 
 
 @dataclass
@@ -46,6 +50,8 @@ class Shape:
     keys: tuple[str, ...] = ()
     children: dict[str, Shape] = field(default_factory=dict)
     item: Shape | None = None
+    max_sentences: int | None = None  # a string: string_stops.py ends it after this many sentences
+    max_words: int | None = None  # ... or once a sentence after the first runs past this many words
 
 
 _OPEN = Shape("open")
@@ -66,8 +72,13 @@ def shape_of(schema: dict[str, Any] | None, defs: dict[str, Any] | None = None) 
     if kind == "array":
         return Shape("array", item=shape_of(schema.get("items"), defs))
     if kind == "string" or ("enum" in schema and all(isinstance(v, str) for v in schema["enum"])):
-        return Shape("string")
+        return Shape("string", max_sentences=_count(schema, MAX_SENTENCES), max_words=_count(schema, MAX_WORDS))
     return _OPEN
+
+
+def _count(schema: dict[str, Any], keyword: str) -> int | None:
+    value = schema.get(keyword)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 @dataclass
@@ -89,6 +100,10 @@ class JsonCursor:
         self.key_text = ""
         self.literal = ""
         self.last = ""
+
+    def value_shape(self) -> Shape:
+        """The shape of the value about to start, or of the string being written."""
+        return self._child()
 
     def _child(self) -> Shape:
         """The shape of the value about to start."""

@@ -222,8 +222,12 @@ class LocalBackend:
         with self._lock:
             drafter = getattr(self.llama, "draft_model", None)
             drafts = drafter if isinstance(drafter, json_drafts.SchemaDrafter) else None
+            schema = (response_format or {}).get("schema")
             if drafts is not None:
-                drafts.begin((response_format or {}).get("schema"))
+                drafts.begin(schema)
+            stops = getattr(self.llama, "string_stops", None)
+            if stops is not None:
+                stops.begin(schema)
             self._warm_prefix(request["messages"])
             cancellation.check()  # cancelled while the article was read: no answer to write
             stream = self.llama.create_chat_completion(**kwargs)
@@ -242,6 +246,8 @@ class LocalBackend:
                     finish_reason = choice.get("finish_reason") or finish_reason
             finally:
                 stream.close()
+                if stops is not None:
+                    stops.begin(None)  # a completion made directly on this model is not cut
             evaluated = self.llama.n_tokens
             if drafts is not None:
                 # the KV cache may end in draft tokens past the answer's end: count the prompt as read

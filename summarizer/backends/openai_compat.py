@@ -28,7 +28,7 @@ from ..redact import REDACTED, add_secret, redact
 from ..transport import StreamDropped
 from . import chat_completion
 from .repeats import RepeatGuard, min_items
-from .response_format import llama_response_format
+from .response_format import llama_response_format, without_extensions
 
 
 DROPPED = "the endpoint stopped in the middle of the answer"
@@ -79,8 +79,11 @@ class OpenAIBackend:
         """
         schema = ((request.get("response_format") or {}).get("json_schema") or {}).get("schema")
         guard = RepeatGuard(min_items(schema))
-        if self.schema_as_json_object and request.get("response_format"):
-            request = {**request, "response_format": llama_response_format(request["response_format"])}
+        if request.get("response_format"):
+            response_format = without_extensions(request["response_format"])
+            if self.schema_as_json_object:
+                response_format = llama_response_format(response_format)
+            request = {**request, "response_format": response_format}
         stream = self.client.chat.completions.create(**request, stream=True, stream_options={"include_usage": True})
         head: dict[str, Any] = {}
         finish_reason = None

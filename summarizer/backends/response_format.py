@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .json_drafts import MAX_SENTENCES, MAX_WORDS
+
+_OWN = frozenset((MAX_SENTENCES, MAX_WORDS))
+
 
 def llama_response_format(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
     """Translate OpenAI's json_schema response_format into the form llama.cpp constrains on.
@@ -23,3 +27,20 @@ def llama_response_format(response_format: dict[str, Any] | None) -> dict[str, A
         schema = response_format.get("json_schema", {}).get("schema")
         return {"type": "json_object", "schema": schema} if schema else {"type": "json_object"}
     return response_format
+
+
+def without_extensions(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``response_format`` with this package's own schema keywords (json_drafts'
+    ``MAX_SENTENCES``, ``MAX_WORDS``, read by the in-process backend: string_stops.py) taken
+    out, for an endpoint that may reject them."""
+    if not response_format:
+        return response_format
+    return _without(response_format)
+
+
+def _without(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without(v) for k, v in node.items() if k not in _OWN}
+    if isinstance(node, list):
+        return [_without(v) for v in node]
+    return node
