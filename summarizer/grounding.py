@@ -61,7 +61,8 @@ def sentence_with(article: str, phrase: str) -> str | None:
 
 def similar_sentences(article: str, claim: str, limit: int = 3) -> list[str]:
     """The ``limit`` sentences sharing the most words with ``claim``, best first."""
-    scored = [(fuzz.token_set_ratio(claim.lower(), s.lower()), i, s) for i, s in enumerate(sentences(article))]
+    claim = normalize(claim).lower()  # "morning's" is the article's "morning’s"
+    scored = [(fuzz.token_set_ratio(claim, normalize(s).lower()), i, s) for i, s in enumerate(sentences(article))]
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [s for score, _, s in scored[:limit] if score > 0]
 
@@ -103,6 +104,22 @@ def name_found(name: str, article: str) -> bool:
     if len(words) > 1 and len(words[-1]) > 2:
         return re.search(rf"\b{re.escape(words[-1])}\b", normalize(article), re.IGNORECASE) is not None
     return False
+
+
+def unmixed_name(name: str, article: str) -> str:
+    """A person's name with the given name of another person of the article put right: the
+    model wrote "Alexander Volker" where the article names "Kurt Volker" and "Alexander
+    Vindman". Only where the full name is not in the article, its given name is another's
+    there, and the article gives one full name with its surname; else ``name`` as it is."""
+    words = name.split()
+    if len(words) != 2 or quote_found(name, article):
+        return name
+    given, surname = (re.escape(w) for w in words)
+    others = re.findall(rf"\b{given}\s+([A-Z][\w'\u2019-]+)", article)
+    if not others or all(o == words[1] for o in others):
+        return name
+    full = {f"{first} {words[1]}" for first in re.findall(rf"\b([A-Z][\w'\u2019-]+)\s+{surname}\b", article)}
+    return full.pop() if len(full) == 1 else name
 
 
 def split_title(name: str) -> tuple[str, str | None]:
@@ -256,6 +273,28 @@ def _places() -> frozenset[str]:
     return frozenset({*Locale("en").territories.values(), *_PLACE_ALIASES})
 
 
+# How an adjective is made from a country's name: Pakistan-i, Russia-n, Chin(a)-ese, Iran-ian
+_ADJECTIVE_ENDINGS = ("ian", "ese", "ish", "an", "i", "n")
+
+
+def country_named(name: str, article: str) -> str:
+    """The country for a "country" the model named by its adjective or short form, where the
+    article names it: "Lao" (from "Lao President Choummaly Sayasone") -> "Laos", "Pakistani"
+    -> "Pakistan", "Chinese" -> "China". ``name`` itself when it is a country's name, when no
+    country of the article fits, or when two do ("Nigerian": Niger or Nigeria)."""
+    if name in _places() or len(name) < 3:
+        return name
+    low = name.lower()
+    fits = set()
+    for place in _places():
+        full = place.lower()
+        short = len(full) - len(low) == 1 and full.startswith(low) and full[-1] == "s"  # "Lao" for "Laos"
+        adjective = any(low == stem + end for stem in (full, full[:-1]) for end in _ADJECTIVE_ENDINGS)
+        if (short or adjective) and re.search(rf"\b{re.escape(place)}\b", article):
+            fits.add(place)
+    return fits.pop() if len(fits) == 1 else name
+
+
 def _name_at(tokens: list[str], start: int, most: int = 4) -> list[str]:
     """The capitalized name that starts at ``tokens[start]``, up to ``most`` words, possessive
     and trailing comma taken off; empty unless it has two words or more."""
@@ -361,6 +400,16 @@ def is_proper_name(name: str) -> bool:
     if head is not None and head + 1 < len(words) and bare[head + 1] in _LINKS:
         return False  # "U.S. Ambassador to the European Union"
     return True
+
+
+def common_word(name: str, article: str) -> bool:
+    """True for a one-word name the article also writes in lower case: a common noun
+    capitalized at a sentence's start or before a name ("Astronauts Doug Hurley and Bob
+    Behnken", "astronauts launch"), not a named actor."""
+    word = name.strip()
+    if " " in word or not word[:1].isupper() or word.isupper():
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", normalize(article)) is not None
 
 
 # What an organization is, written after its name in lower case: "the United Auto Workers union"

@@ -215,11 +215,17 @@ def participants(ctx: Context) -> list[Participant]:
                 item = item.model_copy(update={"kind": "organization"})
             if item.kind != "person":
                 name, title = grounding.without_possessor(grounding.without_kind_word(raw, text), text), None
+            if item.kind == "country":
+                name = grounding.country_named(name, text)  # "Lao" -> "Laos"
+            elif item.kind == "person":
+                name = grounding.unmixed_name(name, text)  # "Alexander Volker" -> "Kurt Volker"
             if not grounding.name_found(name, text):
                 out.failed.append((item, f"the name {name!r} does not occur in the article"))
                 continue
             if (
                 not grounding.is_proper_name(name)
+                or grounding.common_word(name, text)
+                or (item.kind != "country" and grounding.country_named(name, text) != name)  # "Mexican"
                 or grounding.is_byline(name, ctx.article.text)
                 or grounding.only_in_dateline(name, ctx.article.text)
                 or (item.kind != "person" and (grounding.only_as_venue(name, text, place=item.kind == "country")

@@ -396,3 +396,55 @@ def test_nicknamed_parts_are_one_person():
 ])
 def test_without_dateline(lead, expected):
     assert grounding.without_dateline(lead) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Lao", "Laos"),  # the short form ("Lao President Choummaly Sayasone")
+    ("Pakistani", "Pakistan"),
+    ("Chinese", "China"),
+    ("Indian", "India"),
+    ("Russian", "Russia"),
+    ("Iranian", "Iran"),
+    ("Philippine", "Philippines"),
+    ("Laos", "Laos"),  # a country's name stays
+    ("Japanese", "Japanese"),  # Japan is not in the article: nothing to name it by
+    ("Nigerian", "Nigerian"),  # Niger and Nigeria both fit: left as the model wrote it
+    ("Korean", "Korean"),  # North or South: no country fits
+    ("Lat", "Lat"),  # not Latvia: a short form drops only a final "s"
+    ("Pa", "Pa"),
+])
+def test_country_named_by_its_adjective(name, expected):
+    article = ("Hu will visit Vietnam, Laos, India and Pakistan. Lao President Choummaly Sayasone and "
+               "Pakistani President Musharraf met Chinese leaders in China. Russia, Iran, Latvia, the "
+               "Philippines, Nigeria and Niger sent envoys.")
+    assert grounding.country_named(name, article) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Alexander Volker", "Kurt Volker"),  # Alexander is Vindman's; the article's only Volker is Kurt
+    ("Joe Volker", "Kurt Volker"),  # Joe is Biden's
+    ("Kurt Volker", "Kurt Volker"),  # in the article as it is
+    ("Alexander Vindman", "Alexander Vindman"),
+    ("Tim Volker", "Tim Volker"),  # "Tim" is no one's given name here: not a mix-up, left to grounding
+    ("Alexander Smith", "Alexander Smith"),  # no Smith in the article to name him by
+    ("Alexander Hill", "Alexander Hill"),  # two Hills: which one is not known
+    ("Lt. Col. Vindman", "Lt. Col. Vindman"),  # not a given name and a surname
+])
+def test_a_given_name_taken_from_another_person_is_put_right(name, expected):
+    article = ("Kurt Volker, Alexander Vindman and Fiona Hill testified about Joe Biden. Volker said little. "
+               "Christopher Hill was not called.")
+    assert grounding.unmixed_name(name, article) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Astronauts", True),  # "Astronauts Doug Hurley and Bob Behnken" beside "astronauts launch"
+    ("Endurance", False),  # the capsule: never written in lower case here
+    ("NASA", False),  # an acronym
+    ("SpaceX", False),
+    ("Crew Dragon", False),  # two words: a name
+    ("Launch", False),  # "launch-pad" is not the word "launch"
+])
+def test_a_common_word_capitalized_is_no_name(name, expected):
+    article = ("Astronauts Doug Hurley and Bob Behnken flew on Endurance. Less than two days before astronauts "
+               "launch-pad checks, NASA and SpaceX readied the Crew Dragon. Launch is set.")
+    assert grounding.common_word(name, article) is expected

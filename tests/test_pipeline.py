@@ -420,6 +420,38 @@ def test_instruments_descriptions_and_bare_titles_are_not_participants(fake_mode
     assert "reasked" not in ctx.diagnostics  # a filtered item is not a failed one: no second request
 
 
+def test_a_country_given_by_its_adjective_is_named_as_the_article_names_it(fake_model):
+    article = ARTICLE + ("\nHu will visit Vietnam, Laos and Pakistan. Lao President Choummaly Sayasone will host him. "
+                         "Russia backs the visit.")
+    fake_model.enqueue(
+        {"participants": [{"name": "Lao", "kind": "country", "role": None},
+                          {"name": "Laos", "kind": "country", "role": None},
+                          {"name": "Russian", "kind": "organization", "role": None}]},
+        {"upcoming": []},
+        OVERVIEW,
+    )
+    summary, ctx = run(fake_model, text=article)
+    countries = [p for p in summary.participants if p.kind == "country"]
+    assert [(p.name, p.evidence) for p in countries] == [("Laos", "Hu will visit Vietnam, Laos and Pakistan.")]  # once
+    # only a "country" is renamed; an adjective given as an organization names no actor
+    assert "Russian" not in names(summary) and "Russia" not in names(summary)
+    assert [d["item"]["name"] for d in ctx.diagnostics["not_participant"]] == ["Russian"]
+    assert "reasked" not in ctx.diagnostics
+
+
+def test_a_name_mixed_from_two_people_is_the_article_s_and_merged(fake_model):
+    article = ARTICLE + "\nKurt Volker and Alexander Vindman testified. Volker said little."
+    fake_model.enqueue(
+        {"participants": [{"name": "Kurt Volker", "kind": "person", "role": None},
+                          {"name": "Alexander Volker", "kind": "person", "role": None},
+                          {"name": "Alexander Vindman", "kind": "person", "role": None}]},
+        {"upcoming": []},
+        OVERVIEW,
+    )
+    summary, _ = run(fake_model, text=article)
+    assert [n for n in names(summary) if "Volker" in n or "Vindman" in n] == ["Kurt Volker", "Alexander Vindman"]
+
+
 # -- prompt injection ----------------------------------------------------------------------------
 
 INJECTED = (
