@@ -54,6 +54,7 @@ def main() -> int:
     from summarizer.articles import read_article
     from summarizer.backends.local import LocalBackend
     from summarizer.grounding import without_injections
+    from summarizer.drafts import SUMMARY_CHARS
     from summarizer.gold import load_gold
     from summarizer.pipeline import MAX_TOKENS, TASK_ORDER
     from summarizer.schema import KeyIssue
@@ -88,8 +89,10 @@ def main() -> int:
             tokens[mode] += answer["usage"]["completion_tokens"]
             draft = json.loads(answer["choices"][0]["message"]["content"])
             points = [item["issue"] for item in draft["key_issues"]]
-            told = passages.key_passages(text, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES)
-            kept[mode] = (passages.tidy_summary(draft["summary"]), [p.text for p in told])
+            summary = passages.tidy_summary(draft["summary"], cut=len(draft["summary"]) >= SUMMARY_CHARS)
+            told = passages.key_passages(text, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES,
+                                         gist=summary)
+            kept[mode] = (summary, [p.text for p in told])
             counts[mode] += score_key_issues([KeyIssue(issue=p.text, evidence=p.text) for p in told], gold).counts
         for mode in names:
             same_summary[mode] += kept[mode][0] == kept["before"][0]

@@ -354,11 +354,12 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     passages for the points the model names."""
     draft = _ask(ctx, "overview")
     points = [item.issue for item in draft.key_issues]
-    told = passages.key_passages(ctx.trusted, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES)
+    summary = passages.tidy_summary(draft.summary, cut=len(draft.summary) >= SUMMARY_CHARS)
+    told = passages.key_passages(ctx.trusted, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES,
+                                 gist=summary)
     issues = [KeyIssue(issue=p.text, evidence=p.text) for p in told]
     if added := [p.text for p in told if p.added]:
         ctx.note("key_issues_added", passages=added)
-    summary = passages.tidy_summary(draft.summary, cut=len(draft.summary) >= SUMMARY_CHARS)
     if summary != draft.summary.strip():
         ctx.note("summary_tidied", words_before=len(draft.summary.split()), words_after=len(summary.split()))
     ctx.note("key_points", points=points)

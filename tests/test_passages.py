@@ -150,6 +150,25 @@ def test_a_top_up_passage_is_unlike_every_sentence_of_those_added_before_it():
     assert passages("\n".join(lines), [], at_least=2) == [f"{lines[0]} {lines[1]}", lines[4]]
 
 
+def test_a_top_up_passage_favours_what_the_models_summary_tells():
+    # Without the summary the earlier sentence is taken; the summary names the council's vote.
+    lines = [
+        "Heavy snow closed the airport in Oslo for three hours on Sunday morning.",
+        "Passengers waited in the terminal while crews cleared the two runways.",
+        "Later",
+        "A local choir performed at the cathedral on Saturday evening to a full house.",
+        "Later",
+        "The city council will vote next week on a new budget for winter road clearing.",
+    ]
+    article, lead = "\n".join(lines), f"{lines[0]} {lines[1]}"
+    assert passages(article, [lines[0]], at_least=2) == [lead, lines[3]]
+    gist = "Snow closed the Oslo airport, and the city council will vote on a budget for winter road clearing."
+    told = key_passages(article, [lines[0]], at_least=2, gist=gist)
+    assert [(p.text, p.added) for p in told] == [(lead, False), (lines[5], True)]
+    # the model's own points still come first: the summary only ranks the passages added
+    assert passages(article, [lines[3]], at_least=1, gist=gist) == [lines[3]]
+
+
 def test_the_filler_reads_a_bounded_window_of_a_huge_text(monkeypatch):
     """Its pairwise comparison is quadratic: only the first MAX_FILL_SENTENCES take part."""
     from summarizer import passages

@@ -452,6 +452,35 @@ def test_a_name_mixed_from_two_people_is_the_article_s_and_merged(fake_model):
     assert [n for n in names(summary) if "Volker" in n or "Vindman" in n] == ["Kurt Volker", "Alexander Vindman"]
 
 
+def test_passages_added_to_the_key_issues_favour_the_models_summary(fake_model, monkeypatch):
+    lines = [
+        "Heavy snow closed the airport in Oslo for three hours on Sunday morning.",
+        "Passengers waited in the terminal while crews cleared the two runways.",
+        "A local choir performed at the cathedral on Saturday evening to a full house.",
+        "The choir sang works by Grieg and Nielsen for an audience of six hundred.",
+        "A new bakery opened on the main square with a queue around the block.",
+        "Its owner said she had saved for ten years to open the shop in the old town.",
+        "The football club announced the signing of a young Danish goalkeeper on Friday.",
+        "The club's coach said the goalkeeper would start the first match of the season.",
+        "The city council will vote next week on a new budget for winter road clearing.",
+        "Council members want the snow budget doubled after the airport closure.",
+    ]
+    council, football = f"{lines[8]} {lines[9]}", f"{lines[6]} {lines[7]}"
+    overview = {"title": "Snow in Oslo", "key_issues": [{"issue": "Snow closed the airport in Oslo"}] * 3,
+                "summary": "Snow closed the Oslo airport. The city council will vote on a budget for winter road clearing."}
+
+    def told() -> list[str]:
+        fake_model.enqueue({"participants": []}, {"upcoming": []}, overview)
+        summary, _ = run(fake_model, text="\n\n".join(lines))
+        return [k.issue for k in summary.key_issues]
+
+    # four passages: the model's one and three of the article's own, the last of them the
+    # council's vote that the summary tells, not the earlier football story
+    assert told() == [f"{lines[0]} {lines[1]}", f"{lines[2]} {lines[3]}", f"{lines[4]} {lines[5]}", council]
+    monkeypatch.setattr(passages, "GIST", 0.0)
+    assert football in told() and council not in told()
+
+
 # -- prompt injection ----------------------------------------------------------------------------
 
 INJECTED = (
