@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import contextvars
 import threading
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, wait
+from typing import Iterable
+
+POLL_S = 0.1  # how soon a Ctrl-C is noticed while threads wait on answers
 
 
 class Cancelled(BaseException):
@@ -43,3 +47,19 @@ def scope(stop: threading.Event) -> contextvars.Context:
     context = contextvars.copy_context()
     context.run(_STOP.set, stop)
     return context
+
+
+def wait_interruptibly(
+    futures: Iterable[Future], return_when: str = ALL_COMPLETED
+) -> tuple[set[Future], set[Future]]:
+    """``concurrent.futures.wait`` without a timeout, waited in short slices.
+
+    The kernel may hand a Ctrl-C to any thread. One blocked in a read (a request to a slow
+    endpoint) sets CPython's flag but does not wake the main thread from a lock wait, so an
+    unsliced wait notices the interrupt only when an answer comes, up to a minute later.
+    Each slice lets the main thread raise the pending KeyboardInterrupt."""
+    futures = set(futures)
+    while True:
+        done, pending = wait(futures, timeout=POLL_S, return_when=return_when)
+        if not pending or (return_when == FIRST_COMPLETED and done):
+            return done, pending

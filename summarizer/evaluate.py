@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from contextlib import suppress
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from . import cancellation
 from . import thresholds as th
 from .api import Summarizer
 from .articles import Article, parse_date
@@ -252,7 +253,7 @@ class Evaluation:
         try:
             running = {pool.submit(self._run_and_save, case) for case in islice(todo, self.concurrency)}
             while running:
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                finished, running = cancellation.wait_interruptibly(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     entry = future.result()
                     entries.append(entry)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextvars
 import json
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -25,7 +25,7 @@ from typing import Any, Callable
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
-from . import dates, events, grounding, isodates, passages
+from . import cancellation, dates, events, grounding, isodates, passages
 from .articles import Article
 from .drafts import ANSWERS, SUMMARY_CHARS, TASKS, TITLE_CHARS, ParticipantsDraft, UpcomingDraft, at_most
 from .errors import RetriesExhausted, SummarizerWarning, Usage
@@ -378,7 +378,7 @@ def focused(ctx: Context) -> ArticleSummary:
         try:
             # each in a copy of this thread's context: a cancelled summary (cancellation.py) stops them all
             jobs = [pool.submit(contextvars.copy_context().run, task, ctx) for task in (participants, upcoming, overview)]
-            people, events, (title, summary, issues) = (job.result() for job in jobs)
+            people, events, (title, summary, issues) = _results(jobs)
         except KeyboardInterrupt:
             interrupted = True
             raise
@@ -395,6 +395,13 @@ def focused(ctx: Context) -> ArticleSummary:
         title=title, summary=summary, published=published,
         key_issues=issues, participants=people, upcoming=events,
     )
+
+
+def _results(jobs: list[Future]) -> list[Any]:
+    """Each job's result (the first failure raised, in task order), once all have ended;
+    a Ctrl-C meanwhile is raised at once (cancellation.wait_interruptibly)."""
+    cancellation.wait_interruptibly(jobs)
+    return [job.result() for job in jobs]
 
 
 def plain(ctx: Context) -> ArticleSummary:

@@ -677,3 +677,50 @@ def test_the_models_following_day_follows_the_day_told_before(fake_model):
     summary, _ = run(fake_model, article)
     assert [(e.when_text, e.date) for e in summary.upcoming] == [
         ("on Thursday", "2017-06-08"), ("the following day", "2017-06-09")]
+
+
+def test_a_ctrl_c_that_a_worker_thread_receives_stops_the_summary_at_once():
+    """The kernel may hand SIGINT to any thread; one blocked in a read sets CPython's flag but
+    does not wake the main thread, which must still notice it without waiting for answers."""
+    import signal
+    import threading
+    import time
+
+    release = threading.Event()
+
+    def interrupted_here(request):
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # delivered to this worker thread
+        release.wait(20)
+        return PARTICIPANTS
+
+    def blocked(answer):
+        return lambda request: (release.wait(20), answer)[1]
+
+    model = FakeBackend(concurrent=True)
+    model.enqueue(interrupted_here, schema="ParticipantsDraft")
+    model.enqueue(blocked(UPCOMING), schema="UpcomingDraft")
+    model.enqueue(blocked(OVERVIEW), schema="OverviewDraft")
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run(model)
+        assert time.monotonic() - started < 5  # not the 20 s the answers take
+    finally:
+        release.set()
+
+
+def test_waiting_in_slices_returns_what_wait_returns():
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
+
+    from summarizer.cancellation import wait_interruptibly
+
+    gate = threading.Event()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        quick = pool.submit(lambda: 1)
+        slow = pool.submit(lambda: gate.wait(5) and 2)
+        done, pending = wait_interruptibly([quick, slow], return_when=FIRST_COMPLETED)
+        assert done == {quick} and pending == {slow}  # the first to end, the other still out
+        gate.set()
+        done, pending = wait_interruptibly([quick, slow])
+        assert done == {quick, slow} and not pending and slow.result() == 2
