@@ -282,8 +282,8 @@ def country_named(name: str, article: str) -> str:
     article names it: "Lao" (from "Lao President Choummaly Sayasone") -> "Laos", "Pakistani"
     -> "Pakistan", "Chinese" -> "China". ``name`` itself when it is a country's name, when no
     country of the article fits, or when two do ("Nigerian": Niger or Nigeria)."""
-    if name in _places() or len(name) < 3:
-        return name
+    if name in _places() or len(name) < 3 or " " in name.strip():
+        return name  # an adjective or a short form is one word
     low = name.lower()
     fits = set()
     for place in _places():
