@@ -49,14 +49,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RUNS / "stops.json")
     args = parser.parse_args()
 
-    from summarizer import passages
     from summarizer.api import Summarizer
     from summarizer.articles import read_article
     from summarizer.backends.local import LocalBackend
     from summarizer.grounding import without_injections
-    from summarizer.drafts import SUMMARY_CHARS
     from summarizer.gold import load_gold
-    from summarizer.pipeline import MAX_TOKENS, TASK_ORDER
+    from summarizer.pipeline import MAX_TOKENS, TASK_ORDER, summary_and_passages
     from summarizer.schema import KeyIssue
     from summarizer.scoring.key_issues import score_key_issues
     from summarizer.scoring.matching import Counts
@@ -88,10 +86,7 @@ def main() -> int:
             seconds[mode] += time.perf_counter() - started
             tokens[mode] += answer["usage"]["completion_tokens"]
             draft = json.loads(answer["choices"][0]["message"]["content"])
-            points = [item["issue"] for item in draft["key_issues"]]
-            summary = passages.tidy_summary(draft["summary"], cut=len(draft["summary"]) >= SUMMARY_CHARS)
-            told = passages.key_passages(text, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES,
-                                         gist=summary)
+            summary, told = summary_and_passages(text, draft["summary"], [item["issue"] for item in draft["key_issues"]])
             kept[mode] = (summary, [p.text for p in told])
             counts[mode] += score_key_issues([KeyIssue(issue=p.text, evidence=p.text) for p in told], gold).counts
         for mode in names:

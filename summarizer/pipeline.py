@@ -349,14 +349,22 @@ def _article_words_for(ctx: Context, event: str, when: str) -> str | None:
     return None
 
 
+def summary_and_passages(article: str, summary: str, points: list[str]) -> tuple[str, list[passages.Passage]]:
+    """What the overview keeps of the model's summary and points: the summary tidied, and the
+    article's passages for the points, topped up with those most like that summary (also
+    what bench/bench_stops.py scores)."""
+    tidied = passages.tidy_summary(summary, cut=len(summary) >= SUMMARY_CHARS)
+    told = passages.key_passages(article, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES,
+                                 gist=tidied)
+    return tidied, told
+
+
 def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     """Title and summary from the model (the summary tidied); key issues are the article's
     passages for the points the model names."""
     draft = _ask(ctx, "overview")
     points = [item.issue for item in draft.key_issues]
-    summary = passages.tidy_summary(draft.summary, cut=len(draft.summary) >= SUMMARY_CHARS)
-    told = passages.key_passages(ctx.trusted, points, at_least=passages.KEY_ISSUES, at_most=passages.KEY_ISSUES,
-                                 gist=summary)
+    summary, told = summary_and_passages(ctx.trusted, draft.summary, points)
     issues = [KeyIssue(issue=p.text, evidence=p.text) for p in told]
     if added := [p.text for p in told if p.added]:
         ctx.note("key_issues_added", passages=added)
