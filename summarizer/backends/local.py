@@ -246,13 +246,14 @@ class LocalBackend:
                     finish_reason = choice.get("finish_reason") or finish_reason
             finally:
                 stream.close()
-                if stops is not None:
-                    stops.begin(None)  # a completion made directly on this model is not cut
+                prompt_read = drafts.prompt_tokens if drafts is not None else None
+                for tracker in (drafts, stops):
+                    if tracker is not None:
+                        tracker.begin(None)  # a completion made directly on this model gets no drafts and no cut
             evaluated = self.llama.n_tokens
             if drafts is not None:
                 # the KV cache may end in draft tokens past the answer's end: count the prompt as read
-                evaluated = generated + (drafts.prompt_tokens or max(0, evaluated - generated))
-                drafts.begin(None)  # a completion made directly on this model gets no drafts
+                evaluated = generated + (prompt_read or max(0, evaluated - generated))
         if finish_reason == "cancelled":
             raise cancellation.Cancelled("the caller stopped waiting for this summary")
         return chat_completion(
