@@ -103,10 +103,6 @@ class JsonCursor:
 
     def value_shape(self) -> Shape:
         """The shape of the value about to start, or of the string being written."""
-        return self._child()
-
-    def _child(self) -> Shape:
-        """The shape of the value about to start."""
         if not self.stack:
             return self.root
         top = self.stack[-1]
@@ -158,7 +154,7 @@ class JsonCursor:
         top = self.stack[-1] if self.stack else None
         if char in "{[":
             kind = "object" if char == "{" else "array"
-            child = self._child()
+            child = self.value_shape()
             self.stack.append(_Frame(child if child.kind == kind else Shape(kind), "first"))
         elif char == '"':
             if top is not None and top.shape.kind == "object" and top.expect in ("first", "key"):
