@@ -59,10 +59,15 @@ def sentence_with(article: str, phrase: str) -> str | None:
     return None
 
 
-def similar_sentences(article: str, claim: str, limit: int = 3) -> list[str]:
-    """The ``limit`` sentences sharing the most words with ``claim``, best first."""
+def similar_sentences(article: str, claim: str, limit: int = 3, min_words: int = 0) -> list[str]:
+    """The ``limit`` sentences sharing the most words with ``claim``, best first; only
+    sentences of at least ``min_words`` words."""
     claim = normalize(claim).lower()  # "morning's" is the article's "morning’s"
-    scored = [(fuzz.token_set_ratio(claim, normalize(s).lower()), i, s) for i, s in enumerate(sentences(article))]
+    scored = [
+        (fuzz.token_set_ratio(claim, normalize(s).lower()), i, s)
+        for i, s in enumerate(sentences(article))
+        if len(s.split()) >= min_words
+    ]
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [s for score, _, s in scored[:limit] if score > 0]
 
@@ -90,9 +95,10 @@ def without_injections(article: str) -> tuple[str, list[str]]:
     return text, removed
 
 
-def best_sentence(article: str, claim: str) -> str | None:
-    """The sentence that shares the most words with ``claim``."""
-    found = similar_sentences(article, claim, limit=1)
+def best_sentence(article: str, claim: str, min_words: int = 0) -> str | None:
+    """The sentence that shares the most words with ``claim``, among those of at least
+    ``min_words`` words."""
+    found = similar_sentences(article, claim, limit=1, min_words=min_words)
     return found[0] if found else None
 
 

@@ -231,6 +231,13 @@ def test_best_sentence():
     assert best_sentence("", "anything") is None
 
 
+def test_best_sentence_among_sentences_of_at_least_min_words():
+    text = "Why the talks stalled\nThe talks on new tariffs have stalled in Washington since Tuesday."
+    assert best_sentence(text, "the talks stalled") == "Why the talks stalled"
+    assert best_sentence(text, "the talks stalled", min_words=5) == text.splitlines()[1]
+    assert best_sentence(text, "the talks stalled", min_words=20) is None
+
+
 @pytest.mark.parametrize(("name", "proper"), [
     ("Sergey Lavrov", True),
     ("Staffan de Mistura", True),

@@ -55,6 +55,23 @@ def test_a_subheading_ends_a_passage():
     assert passages(ARTICLE, ["Russia unlikely to agree to deeper output cuts next month"]) == [LINES[1]]
 
 
+def test_a_point_is_told_by_a_full_sentence_not_a_subheading_that_words_it_alike():
+    # The 17_bbc recording: "Swedish prosecutors drop investigation into Assange's rape
+    # allegations" shares more words with the subheading "What was the Swedish investigation
+    # about?" than with the lead that tells it; the passage is the lead.
+    article = "\n".join([
+        "Prosecutors in Sweden have dropped an investigation into a rape allegation made against Wikileaks"
+        " co-founder Julian Assange in 2010.",
+        "Assange, who denies the accusation, has avoided extradition to Sweden for seven years.",
+        "What was the Swedish investigation about?",
+        "Assange was accused of rape by a woman following a conference in Stockholm in 2010.",
+    ])
+    lines = article.splitlines()
+    point = "Swedish prosecutors drop investigation into Assange's rape allegations"
+    assert grounding.best_sentence(article, point) == lines[2]  # the words alone pick the subheading
+    assert passages(article, [point]) == [f"{lines[0]} {lines[1]}"]
+
+
 def test_no_points_no_passages():
     assert passages(ARTICLE, []) == [] and passages(ARTICLE, ["  "]) == []
 
