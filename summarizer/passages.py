@@ -136,7 +136,9 @@ def key_passages(
     index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
     rank: dict[int, int] = {}  # sentence index -> the first point it tells
     for order, point in enumerate(_distinct([p for p in points if p.strip()], SAME_POINT)):
-        if (best := grounding.best_sentence(article, point, min_words=MIN_START_WORDS)) is not None:
+        best = grounding.best_sentence(article, point, min_words=MIN_START_WORDS) or grounding.best_sentence(
+            article, point)  # an article of short sentences only: its best one
+        if best is not None:
             rank.setdefault(index[best], order)
     spans: list[tuple[int, int]] = []
     for start in sorted(rank):

@@ -72,6 +72,11 @@ def test_a_point_is_told_by_a_full_sentence_not_a_subheading_that_words_it_alike
     assert passages(article, [point]) == [f"{lines[0]} {lines[1]}"]
 
 
+def test_an_article_of_short_sentences_still_tells_a_point():
+    article = "Talks stalled again.\nOil prices fell.\nStocks rose."
+    assert passages(article, ["oil prices fell sharply"]) == ["Oil prices fell."]
+
+
 def test_no_points_no_passages():
     assert passages(ARTICLE, []) == [] and passages(ARTICLE, ["  "]) == []
 
