@@ -135,10 +135,10 @@ def key_passages(
     sentences = grounding.sentences(article)
     index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
     rank: dict[int, int] = {}  # sentence index -> the first point it tells
+    # an article of short sentences only: a point is told by its best one of any length
+    min_words = MIN_START_WORDS if any(len(s.split()) >= MIN_START_WORDS for s in sentences) else 0
     for order, point in enumerate(_distinct([p for p in points if p.strip()], SAME_POINT)):
-        best = grounding.best_sentence(article, point, min_words=MIN_START_WORDS) or grounding.best_sentence(
-            article, point)  # an article of short sentences only: its best one
-        if best is not None:
+        if (best := grounding.best_sentence(article, point, min_words=min_words)) is not None:
             rank.setdefault(index[best], order)
     spans: list[tuple[int, int]] = []
     for start in sorted(rank):
