@@ -365,7 +365,7 @@ def overview(ctx: Context) -> tuple[str, str, list[KeyIssue]]:
     draft = _ask(ctx, "overview")
     points = [item.issue for item in draft.key_issues]
     summary, told = summary_and_passages(ctx.trusted, draft.summary, points)
-    issues = [KeyIssue(issue=p.text, evidence=p.text) for p in told]
+    issues = [KeyIssue(issue=p.text, evidence=p.quote) for p in told]
     if added := [p.text for p in told if p.added]:
         ctx.note("key_issues_added", passages=added)
     if summary != draft.summary.strip():

@@ -6,6 +6,7 @@ import pytest
 
 from summarizer import grounding
 from summarizer.passages import key_passages, tidy_summary
+from summarizer.textnorm import quote_found
 
 ARTICLE = "\n".join([
     "Oil prices fell sharply on Tuesday on oversupply concerns.",
@@ -51,8 +52,35 @@ def test_at_most_keeps_the_passages_of_the_models_first_points():
     assert passages(ARTICLE, points, at_most=3) == passages(ARTICLE, points)
 
 
-def test_a_subheading_ends_a_passage():
-    assert passages(ARTICLE, ["Russia unlikely to agree to deeper output cuts next month"]) == [LINES[1]]
+FINISHED = "Sources said Russia is unlikely to agree to deeper output cuts next month."
+HEADLINE = "Russia unlikely to agree to deeper output cuts next month, sources say"
+BELOW = "Global stocks rose for a seventh straight session after gains in Asia."
+
+
+@pytest.mark.parametrize(
+    "lines, told",
+    [
+        # a subheading after a finished sentence: the passage reads past it, and says its sentences
+        ([FINISHED, "Important sequence", BELOW], [0, 2]),
+        ([FINISHED, "Key issues", "Support of Astana", BELOW], [0, 3]),
+        # at most MAX_SUBHEADINGS: a run of short lines is not one section's title
+        ([FINISHED, "Key issues", "Support of Astana", "Photo: TASS", BELOW], [0]),
+        # after a headline (no sentence end), a short line is its byline, and below it the lead
+        ([HEADLINE, "By Jane Smith", BELOW], [0]),
+        # a short sentence, or a subheading asking a question, ends a passage as before
+        ([FINISHED, "He declined.", BELOW], [0]),
+        ([FINISHED, "What did they say?", BELOW], [0]),
+        ([FINISHED, "Important sequence"], [0]),
+        ([FINISHED, BELOW, "Trump said he would raise tariffs on Chinese imports."], [0, 1]),
+    ],
+)
+def test_the_shape_of_a_passage(lines, told):
+    article = "\n\n".join(lines)
+    (passage,) = key_passages(article, ["Russia unlikely to agree to deeper output cuts next month"])
+    assert passage.text == " ".join(lines[i] for i in told)
+    # the quote is the article's words, with the subheadings read past: the key issue's evidence
+    assert passage.quote == " ".join(lines[: told[-1] + 1])
+    assert quote_found(passage.quote, article)
 
 
 def test_a_point_is_told_by_a_full_sentence_not_a_subheading_that_words_it_alike():
@@ -157,15 +185,13 @@ def test_top_up_stops_when_the_article_runs_out():
     assert passages("One short line.", [], at_least=4) == []
 
 
-
-
 def test_a_top_up_passage_is_unlike_every_sentence_of_those_added_before_it():
     # The first added passage is sentences 0-1; sentence 3 restates sentence 1 (the
     # passage's second sentence), so the next passage is the rate decision alone.
     lines = [
         "Heavy snow closed the airport in Oslo for three hours on Sunday morning.",
         "Trains to Bergen were cancelled until Tuesday, the rail operator added.",
-        "Later",
+        "Later on.",
         "The rail operator said trains to Bergen were cancelled until Tuesday.",
         "The central bank raised interest rates by half a point on Monday afternoon.",
     ]
@@ -177,9 +203,9 @@ def test_a_top_up_passage_favours_what_the_models_summary_tells():
     lines = [
         "Heavy snow closed the airport in Oslo for three hours on Sunday morning.",
         "Passengers waited in the terminal while crews cleared the two runways.",
-        "Later",
+        "Later on.",
         "A local choir performed at the cathedral on Saturday evening to a full house.",
-        "Later",
+        "Later on.",
         "The city council will vote next week on a new budget for winter road clearing.",
     ]
     article, lead = "\n".join(lines), f"{lines[0]} {lines[1]}"

@@ -125,6 +125,17 @@ def test_every_evidence_is_in_the_article(fake_model):
     assert "on Thursday" in thursday.evidence  # the sentence holding the when_text
 
 
+def test_a_key_issue_says_its_sentences_and_quotes_the_subheading_it_read_past(fake_model):
+    lines = ARTICLE.splitlines()
+    article = "\n\n".join([lines[0], "Next steps", *lines[1:]])
+    fake_model.enqueue(PARTICIPANTS, UPCOMING, OVERVIEW)
+    summary, _ = run(fake_model, text=article)
+    lead = lines[0].removeprefix("MOSCOW, June 8 (TASS) - ")
+    first = summary.key_issues[0]
+    assert (first.issue, first.evidence) == (f"{lead} {lines[1]}", f"{lead} Next steps {lines[1]}")
+    assert all(quote_found(k.evidence, article) for k in summary.key_issues)
+
+
 def test_tasks_are_asked_in_order_with_a_shared_prefix(fake_model):
     fake_model.enqueue(PARTICIPANTS, UPCOMING, OVERVIEW)
     run(fake_model)
