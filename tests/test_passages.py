@@ -69,6 +69,7 @@ BELOW = "Global stocks rose for a seventh straight session after gains in Asia."
         ([HEADLINE, "By Jane Smith", BELOW], [0]),
         # a short sentence, or a subheading asking a question, ends a passage as before
         ([FINISHED, "He declined.", BELOW], [0]),
+        ([FINISHED, "He added:", BELOW], [0]),  # a lead-in, not a section's title
         ([FINISHED, "What did they say?", BELOW], [0]),
         ([FINISHED, "Important sequence"], [0]),
         ([FINISHED, BELOW, "Trump said he would raise tariffs on Chinese imports."], [0, 1]),
@@ -81,6 +82,37 @@ def test_the_shape_of_a_passage(lines, told):
     # the quote is the article's words, with the subheadings read past: the key issue's evidence
     assert passage.quote == " ".join(lines[: told[-1] + 1])
     assert quote_found(passage.quote, article)
+
+
+def test_a_point_below_a_subheading_keeps_its_own_passage():
+    # the section below is that point's: the passage above does not read past into it
+    dow = "The Dow fell while the Nasdaq rose, all near record highs."
+    article = "\n\n".join([FINISHED, "Important sequence", BELOW, dow])
+    points = ["Russia unlikely to agree to deeper output cuts next month", "Global stocks rose for a seventh session"]
+    assert passages(article, points) == [FINISHED, f"{BELOW} {dow}"]
+
+
+SECTIONED = [
+    "Heavy snow closed the airport in Oslo for three hours on Sunday morning.",
+    "Passengers waited in the terminal while crews cleared the two runways.",
+    "The city council will vote next week on a new budget for winter road clearing.",
+    "Next steps",
+    "The mayor said the budget would double the number of snow ploughs in the city.",
+    "Unions at the airport called for more staff to be hired before the next storm.",
+]
+
+
+def test_a_passage_added_by_code_reads_past_a_subheading_too():
+    article = "\n\n".join(SECTIONED)
+    told = key_passages(article, [SECTIONED[0]], at_least=2)
+    assert [(p.text, p.quote, p.added) for p in told][1] == (
+        f"{SECTIONED[2]} {SECTIONED[4]}", " ".join(SECTIONED[2:5]), True)
+
+
+def test_a_passage_added_by_code_stops_above_a_subheading_whose_section_is_taken():
+    article = "\n\n".join(SECTIONED)
+    told = passages(article, [SECTIONED[0], SECTIONED[4]], at_least=3)
+    assert told == [f"{SECTIONED[0]} {SECTIONED[1]}", SECTIONED[2], f"{SECTIONED[4]} {SECTIONED[5]}"]
 
 
 def test_a_point_is_told_by_a_full_sentence_not_a_subheading_that_words_it_alike():
