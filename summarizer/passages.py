@@ -137,8 +137,8 @@ class Passage(NamedTuple):
     the key issue's evidence; ``text`` is what it says."""
 
     text: str
+    quote: str
     added: bool = False
-    quote: str = ""
 
 
 def _subheading(line: str) -> bool:
@@ -198,7 +198,7 @@ def key_passages(
         spans = sorted(sorted(spans, key=first_point.__getitem__)[:at_most])
     filler = _filler_spans(sentences, spans, at_least - len(spans), gist)
     return [
-        Passage(_text(sentences, start, end), (start, end) in filler, _text(sentences, start, end, verbatim=True))
+        Passage(_text(sentences, start, end), _text(sentences, start, end, verbatim=True), (start, end) in filler)
         for start, end in sorted(spans + filler)
     ]
 
